@@ -72,3 +72,21 @@ def grid(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> GaussianMixt
     ticks = (torch.arange(side, dtype=torch.float64) - (side - 1) / 2) * spacing
     xx, yy = torch.meshgrid(ticks, ticks, indexing="ij")
     return GaussianMixture(torch.stack([xx.flatten(), yy.flatten()], 1), std)
+
+
+class SampleSource:
+    """Minibatches drawn fresh from a distribution, for the trainer: ``batch(step)``.
+
+    Step ``t`` draws with a generator seeded from ``(seed, t)``, so any step's batch is
+    reproducible on its own and a resumed run sees the same data.
+    """
+
+    def __init__(self, distribution: GaussianMixture, batch_size: int, seed: int = 0) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be positive, got {batch_size}.")
+        self.distribution, self.batch_size, self.seed = distribution, batch_size, seed
+        self.batches_per_epoch = 1  # an "epoch" is one batch: the supply never runs out
+
+    def batch(self, step: int) -> torch.Tensor:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
+        return self.distribution.sample(self.batch_size, g)

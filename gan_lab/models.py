@@ -1,0 +1,146 @@
+"""Generators and discriminators: an MLP pair (any data shape) and a DCGAN pair for 28x28.
+
+Discriminators (critics) return one raw score per example, a *logit*; the losses in
+:mod:`gan_lab.losses` apply the sigmoid inside their numerically stable formulas. Every
+model stores the keyword arguments it was built with in ``.config``, so a checkpoint can
+rebuild it with :func:`build`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+class MLPGenerator(nn.Module):
+    """``z (B, latent_dim) -> x (B, *out_shape)`` through fully connected layers.
+
+    The classic MNIST shape is 100 -> 256 -> 512 -> 784 with ReLU and a ``tanh`` output
+    (pixels live in [-1, 1]); for toy data use ``out_activation=None``.
+    """
+
+    def __init__(self, latent_dim: int = 100, hidden: tuple[int, ...] = (256, 512),
+                 out_shape: tuple[int, ...] = (1, 28, 28), out_activation: str | None = "tanh"):
+        super().__init__()
+        self.config = dict(latent_dim=latent_dim, hidden=tuple(hidden), out_shape=tuple(out_shape),
+                           out_activation=out_activation)
+        self.latent_dim, self.out_shape = latent_dim, tuple(out_shape)
+        sizes = (latent_dim, *hidden)
+        layers: list[nn.Module] = []
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU()]                    # (B, a) -> (B, b)
+        layers.append(nn.Linear(sizes[-1], math.prod(out_shape)))     # (B, h) -> (B, prod(out))
+        if out_activation == "tanh":
+            layers.append(nn.Tanh())
+        elif out_activation is not None:
+            raise ValueError(f"out_activation must be 'tanh' or None, got {out_activation!r}.")
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(len(z), *self.out_shape)              # (B, *out_shape)
+
+
+class MLPDiscriminator(nn.Module):
+    """``x (B, *in_shape) -> logit (B,)``: flatten, LeakyReLU(0.2) hidden layers, one output."""
+
+    def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256)):
+        super().__init__()
+        self.config = dict(in_shape=tuple(in_shape), hidden=tuple(hidden))
+        sizes = (math.prod(in_shape), *hidden)
+        layers: list[nn.Module] = [nn.Flatten()]                      # (B, *in) -> (B, prod(in))
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2)]
+        layers.append(nn.Linear(sizes[-1], 1))                        # (B, h) -> (B, 1)
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)                                 # (B,)
+
+
+class DCGANGenerator(nn.Module):
+    """DCGAN generator for 28x28 (Radford et al., 2016), ``z (B, latent_dim) -> x (B, C, 28, 28)``.
+
+    Project and reshape to 7x7, then two stride-2 transposed convolutions double the size:
+    ``out = (in - 1) * stride - 2 * padding + kernel = (7 - 1) * 2 - 2 + 4 = 14``, then 28.
+    Batch norm and ReLU inside, ``tanh`` at the output, no pooling, no fully connected
+    hidden layers.
+    """
+
+    def __init__(self, latent_dim: int = 100, width: int = 64, channels: int = 1):
+        super().__init__()
+        self.config = dict(latent_dim=latent_dim, width=width, channels=channels)
+        self.latent_dim = latent_dim
+        w = width
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim, 2 * w * 7 * 7, bias=False),          # (B, z) -> (B, 2w*49)
+            nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU())
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False),          # (B, 2w, 7, 7) -> (B, w, 14, 14)
+            nn.BatchNorm2d(w), nn.ReLU(),
+            nn.ConvTranspose2d(w, channels, 4, 2, 1),                   # (B, w, 14, 14) -> (B, C, 28, 28)
+            nn.Tanh())
+        dcgan_init(self)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        h = self.project(z).view(len(z), -1, 7, 7)                      # (B, 2w, 7, 7)
+        return self.net(h)
+
+
+class DCGANDiscriminator(nn.Module):
+    """DCGAN discriminator for 28x28, ``x (B, C, 28, 28) -> logit (B,)``.
+
+    Stride-2 convolutions instead of pooling, LeakyReLU(0.2), batch norm on the inner layer
+    only (not on the input layer). ``batch_norm=False`` gives a critic for WGAN-GP, whose
+    per-example gradient penalty is wrong under batch norm.
+    """
+
+    def __init__(self, width: int = 64, channels: int = 1, batch_norm: bool = True):
+        super().__init__()
+        self.config = dict(width=width, channels=channels, batch_norm=batch_norm)
+        w = width
+        self.net = nn.Sequential(
+            nn.Conv2d(channels, w, 4, 2, 1),                            # (B, C, 28, 28) -> (B, w, 14, 14)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(w, 2 * w, 4, 2, 1, bias=not batch_norm),          # -> (B, 2w, 7, 7)
+            nn.BatchNorm2d(2 * w) if batch_norm else nn.Identity(),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),                                               # -> (B, 2w*49)
+            nn.Linear(2 * w * 7 * 7, 1))                                # -> (B, 1)
+        dcgan_init(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)                                   # (B,)
+
+
+def dcgan_init(model: nn.Module) -> None:
+    """Weights from N(0, 0.02), batch-norm scales from N(1, 0.02), biases 0 (Radford et al.)."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
+MODELS = {cls.__name__: cls for cls in
+          (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator)}
+
+
+def build(name: str, config: dict) -> nn.Module:
+    """Rebuild a model from its class name and ``.config`` (as stored in checkpoints)."""
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")
+    return MODELS[name](**config)
+
+
+def has_batch_norm(model: nn.Module) -> bool:
+    """True when outputs depend on the other examples in the batch (batch norm in train mode)."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,95 @@
+"""The math of the original GAN on distributions we know exactly (notebooks 01-02).
+
+Densities are given on a uniform grid ``x`` (1D) and integrated with the trapezoid rule in
+float64; a grid fine and wide enough gives the integrals to many digits (the tests compare
+with SciPy's adaptive quadrature and with closed forms).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+LOG4 = math.log(4.0)
+EPS = torch.finfo(torch.float64).eps  # D is kept in [EPS, 1 - EPS] inside log(D), log(1 - D)
+
+
+def _f64(t) -> torch.Tensor:
+    return torch.as_tensor(t, dtype=torch.float64)
+
+
+def integrate(f: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``∫ f(x) dx`` by the trapezoid rule on the grid ``x``."""
+    return torch.trapezoid(_f64(f), _f64(x))
+
+
+def _xlogy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``a log b`` with the convention ``0 log 0 = 0``."""
+    return torch.xlogy(a, b)
+
+
+def optimal_discriminator(p_data: torch.Tensor, p_g: torch.Tensor) -> torch.Tensor:
+    """``D*(x) = p_data(x) / (p_data(x) + p_g(x))``: the best D for a fixed G.
+
+    It maximizes ``a log y + b log(1 - y)`` pointwise (``a = p_data(x)``, ``b = p_g(x)``).
+    Where both densities vanish, ``D*`` is arbitrary; we return ``1/2`` there.
+    """
+    p_data, p_g = _f64(p_data), _f64(p_g)
+    total = p_data + p_g
+    return torch.where(total > 0, p_data / total.clamp_min(1e-300), torch.full_like(total, 0.5))
+
+
+def kl_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``KL(p || q) = ∫ p log(p / q) dx`` (``inf`` where ``p > 0 = q``)."""
+    p, q = _f64(p), _f64(q)
+    if ((p > 0) & (q <= 0)).any():
+        return torch.tensor(math.inf, dtype=torch.float64)
+    return integrate(_xlogy(p, p) - _xlogy(p, q), x)
+
+
+def js_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``JSD(p || q) = KL(p || m) / 2 + KL(q || m) / 2`` with ``m = (p + q) / 2``; at most ``log 2``."""
+    m = (_f64(p) + _f64(q)) / 2
+    return 0.5 * kl_divergence(p, m, x) + 0.5 * kl_divergence(q, m, x)
+
+
+def value_function(d: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor,
+                   x: torch.Tensor) -> torch.Tensor:
+    """``V(D, G) = ∫ p_data log D + p_g log(1 - D) dx`` for a discriminator ``d`` on the grid.
+
+    ``d`` is clamped to ``[EPS, 1 - EPS]``: in the far tails ``D*`` rounds to exactly 0 or 1,
+    and round-off would otherwise turn a negligible term into ``-inf``.
+    """
+    d = _f64(d).clamp(EPS, 1 - EPS)
+    return integrate(_xlogy(_f64(p_data), d) + _xlogy(_f64(p_g), 1 - d), x)
+
+
+def value_monte_carlo(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
+    """``V ≈ mean log D(x_i) + mean log(1 - D(G(z_j)))`` from D's outputs on samples."""
+    d_real, d_fake = _f64(d_real).clamp(EPS, 1 - EPS), _f64(d_fake).clamp(EPS, 1 - EPS)
+    return torch.log(d_real).mean() + torch.log1p(-d_fake).mean()
+
+
+def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Wasserstein-1 distance between two 1D samples: ``W1 = ∫ |F_a(t) - F_b(t)| dt``.
+
+    ``F_a, F_b`` are the empirical CDFs; the integral is exact for step functions: sum
+    ``|F_a - F_b|`` times the gap over the sorted pooled sample. With equal sizes this is
+    ``mean |a_(i) - b_(i)|`` over the sorted samples.
+    """
+    a, b = _f64(a).flatten().sort().values, _f64(b).flatten().sort().values
+    pooled = torch.cat([a, b]).sort().values
+    gaps = pooled.diff()
+    t = pooled[:-1]
+    cdf_a = torch.searchsorted(a, t, right=True).double() / len(a)
+    cdf_b = torch.searchsorted(b, t, right=True).double() / len(b)
+    return ((cdf_a - cdf_b).abs() * gaps).sum()
+
+
+def wasserstein_grid(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``W1(p, q) = ∫ |F_p(x) - F_q(x)| dx`` for densities on a grid (CDFs by cumulative trapezoid)."""
+    x = _f64(x)
+    cdf = lambda f: torch.cat([torch.zeros(1, dtype=torch.float64),
+                               torch.cumulative_trapezoid(_f64(f), x)])
+    return integrate((cdf(p) - cdf(q)).abs(), x)

@@ -1,0 +1,237 @@
+"""One training loop for every GAN in the course.
+
+Each generator step is ``d_steps`` discriminator (critic) steps followed by one generator
+step:
+
+    for k in 1..d_steps:   x ~ data, z ~ N(0, I)
+                           θ_D ← θ_D - ∇ [L_D(D(x), D(G(z))) + penalty]      (then clip, for WGAN)
+    z ~ N(0, I):           θ_G ← θ_G - ∇ L_G(D(G(z)))
+
+with Adam. Everything random comes from the trainer's own seeded generator and the data
+source's ``batch(step)``, so a run saved and resumed continues exactly as if it had never
+stopped (on CPU, bit for bit).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from . import checkpoint
+from .losses import GANLoss, get_loss
+from .models import has_batch_norm
+
+HISTORY_KEYS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
+                "seconds")
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss became NaN or infinite; training stopped."""
+
+
+def grad_norm(model: nn.Module) -> float:
+    """‖∇θ‖₂ over all of ``model``'s parameters (0 when none has a gradient)."""
+    norms = [p.grad.detach().norm(2) for p in model.parameters() if p.grad is not None]
+    return torch.stack(norms).norm(2).item() if norms else 0.0
+
+
+class Trainer:
+    """Trains ``generator`` against ``discriminator`` on ``data`` with a loss from :mod:`gan_lab.losses`.
+
+    ``data`` is anything with ``batch(step) -> Tensor`` and ``batches_per_epoch``, e.g.
+    :class:`gan_lab.data.BatchSource` or :class:`gan_lab.toy.SampleSource`. ``lr``, ``betas``
+    and ``d_steps`` default to the loss's own recommendations. ``history`` holds one entry per
+    generator step for each of :data:`HISTORY_KEYS`; ``snapshots`` holds ``(step, G(z_fixed))``.
+    """
+
+    def __init__(self, generator: nn.Module, discriminator: nn.Module, data,
+                 loss: str | GANLoss = "non-saturating", *, lr: float | None = None,
+                 betas: tuple[float, float] | None = None, d_steps: int | None = None,
+                 seed: int = 0, n_fixed: int = 64, device: torch.device | str | None = None,
+                 **loss_options) -> None:
+        self.loss = get_loss(loss, **loss_options)
+        self.d_steps = d_steps or self.loss.d_steps
+        if int(self.d_steps) != self.d_steps or self.d_steps < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
+        self.device = torch.device(device) if device is not None else next(
+            generator.parameters()).device
+        self.generator = generator.to(self.device).train()
+        self.discriminator = discriminator.to(self.device).train()
+        self.data = data
+        self.latent_dim = generator.latent_dim
+        lr, betas = lr or self.loss.lr, tuple(betas or self.loss.betas)
+        self.opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
+        self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas)
+        self.rng = torch.Generator().manual_seed(seed)
+        self.fixed_noise = torch.randn(n_fixed, self.latent_dim,
+                                       generator=torch.Generator().manual_seed(seed + 10_000))
+        # D may see real and fake in one pass only if it treats examples independently.
+        self.joint_pass = not has_batch_norm(discriminator)
+        self.step = 0            # generator steps done
+        self.data_step = 0       # real batches consumed
+        self.elapsed = 0.0       # training seconds, across resumes
+        self.history: dict[str, list[float]] = {k: [] for k in HISTORY_KEYS}
+        self.snapshots: list[tuple[int, torch.Tensor]] = []
+
+    # -- one step ---------------------------------------------------------------------------
+    def noise(self, n: int) -> torch.Tensor:
+        """``z ~ N(0, I)``, shape ``(n, latent_dim)``, from the trainer's generator."""
+        return torch.randn(n, self.latent_dim, generator=self.rng).to(self.device)
+
+    def _scores(self, real: torch.Tensor, fake: torch.Tensor):
+        if self.joint_pass:  # one forward pass over [real; fake]: same result, less overhead
+            out = self.discriminator(torch.cat([real, fake]))
+            return out[:len(real)], out[len(real):]
+        return self.discriminator(real), self.discriminator(fake)
+
+    def discriminator_step(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        real = self.data.batch(self.data_step).to(self.device)
+        self.data_step += 1
+        with torch.no_grad():
+            fake = self.generator(self.noise(len(real)))
+        real_scores, fake_scores = self._scores(real, fake)
+        loss = self.loss.discriminator_loss(real_scores, fake_scores)
+        penalty = self.loss.penalty(self.discriminator, real, fake, self.rng)
+        if penalty is not None:
+            loss = loss + penalty
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_d.step()
+        self.loss.after_critic_step(self.discriminator)
+        return loss.detach(), real_scores.detach(), fake_scores.detach()
+
+    def generator_step(self, batch_size: int) -> torch.Tensor:
+        self.discriminator.requires_grad_(False)  # no weight gradients for D here
+        loss = self.loss.generator_loss(self.discriminator(self.generator(self.noise(batch_size))))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        self.discriminator.requires_grad_(True)
+        return loss.detach()
+
+    def train_step(self) -> dict[str, float]:
+        """``d_steps`` discriminator steps, then one generator step; returns the step's record."""
+        for _ in range(self.d_steps):
+            loss_d, real_scores, fake_scores = self.discriminator_step()
+        norm_d = grad_norm(self.discriminator)
+        loss_g = self.generator_step(len(real_scores))
+        record = {"step": self.step + 1, "loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                  "d_real": self.loss.readout(real_scores).item(),
+                  "d_fake": self.loss.readout(fake_scores).item(),
+                  "grad_norm_d": norm_d, "grad_norm_g": grad_norm(self.generator)}
+        for name in ("loss_d", "loss_g"):
+            if not math.isfinite(record[name]):
+                raise NonFiniteLossError(
+                    f"The {'discriminator' if name == 'loss_d' else 'generator'} loss became "
+                    f"{record[name]} at step {record['step']}; training stopped. Lower the "
+                    "learning rate, check the data range ([-1, 1]), or try another loss.")
+        self.step += 1
+        return record
+
+    # -- the loop ---------------------------------------------------------------------------
+    def train(self, steps: int | None = None, *, epochs: float | None = None,
+              max_seconds: float | None = None, snapshot_every: int | None = None,
+              callback: Callable[[Trainer], None] | None = None,
+              progress: bool = True) -> dict[str, list[float]]:
+        """Train for ``steps`` more generator steps, or ``epochs`` passes over the data, or
+        until ``max_seconds`` have passed, whichever ends first. Every ``snapshot_every``
+        steps, store ``G(fixed_noise)`` and call ``callback(self)``. Returns the history."""
+        if steps is None and epochs is None and max_seconds is None:
+            raise ValueError("Say how long to train: steps=..., epochs=... or max_seconds=...")
+        limits = [] if steps is None else [steps]
+        if epochs is not None:
+            limits.append(math.ceil(epochs * self.data.batches_per_epoch / self.d_steps))
+        total = min(limits) if limits else None
+        if total is not None and total < 0:
+            raise ValueError(f"Cannot train a negative number of steps ({total}).")
+        start, done = time.perf_counter(), 0
+        bar = tqdm(total=total, disable=not progress, desc=f"{self.loss.name} GAN", unit="step")
+        try:
+            while total is None or done < total:
+                record = self.train_step()
+                done += 1
+                record["seconds"] = self.elapsed + time.perf_counter() - start
+                for key in HISTORY_KEYS:
+                    self.history[key].append(record[key])
+                bar.update(1)
+                if done % 25 == 0 or done == total:
+                    bar.set_postfix(loss_d=f"{record['loss_d']:.3f}", loss_g=f"{record['loss_g']:.3f}",
+                                    D_x=f"{record['d_real']:.2f}", D_G_z=f"{record['d_fake']:.2f}")
+                if snapshot_every and self.step % snapshot_every == 0:
+                    self.snapshot(callback)
+                if max_seconds is not None and time.perf_counter() - start >= max_seconds:
+                    break
+        finally:
+            bar.close()
+            self.elapsed += time.perf_counter() - start
+        return self.history
+
+    @torch.no_grad()
+    def snapshot(self, callback: Callable[[Trainer], None] | None = None) -> torch.Tensor:
+        """Store ``G(fixed_noise)`` (G in eval mode) under the current step, then call ``callback``."""
+        samples = self.sample(self.fixed_noise)
+        self.snapshots.append((self.step, samples))
+        if callback is not None:
+            callback(self)
+        return samples
+
+    @torch.no_grad()
+    def sample(self, z_or_n: torch.Tensor | int) -> torch.Tensor:
+        """Generated samples (G in eval mode, on the CPU) for given ``z`` or ``n`` fresh ones."""
+        z = self.noise(z_or_n) if isinstance(z_or_n, int) else z_or_n.to(self.device)
+        was_training = self.generator.training
+        self.generator.eval()
+        out = self.generator(z).cpu()
+        self.generator.train(was_training)
+        return out
+
+    # -- checkpoints ------------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        return {
+            "generator": checkpoint.model_record(self.generator),
+            "discriminator": checkpoint.model_record(self.discriminator),
+            "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+            "loss": {"name": self.loss.name, "options": self.loss.options()},
+            "d_steps": self.d_steps, "step": self.step, "data_step": self.data_step,
+            "elapsed": self.elapsed, "rng": self.rng.get_state(),
+            "fixed_noise": self.fixed_noise, "history": self.history,
+            "snapshots": [[s, x] for s, x in self.snapshots],
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write everything needed to resume, atomically."""
+        return checkpoint.save(self.state_dict(), path)
+
+    def load(self, path: str | Path) -> Trainer:
+        """Resume from ``path`` into these (identically built) models and optimizers."""
+        obj = checkpoint.load(path)
+        if obj.get("loss", {}).get("name") != self.loss.name:
+            raise checkpoint.CheckpointError(
+                f"{path} was trained with loss {obj.get('loss', {}).get('name')!r}, "
+                f"this trainer uses {self.loss.name!r}.")
+        checkpoint.load_model_state(self.generator, obj["generator"], "generator")
+        checkpoint.load_model_state(self.discriminator, obj["discriminator"], "discriminator")
+        self.opt_g.load_state_dict(obj["opt_g"])
+        self.opt_d.load_state_dict(obj["opt_d"])
+        self.d_steps, self.step, self.data_step = obj["d_steps"], obj["step"], obj["data_step"]
+        self.elapsed = obj["elapsed"]
+        self.rng.set_state(obj["rng"])
+        self.fixed_noise = obj["fixed_noise"]
+        self.history = {k: list(v) for k, v in obj["history"].items()}
+        self.snapshots = [(int(s), x) for s, x in obj["snapshots"]]
+        return self
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path, data, device=None) -> Trainer:
+        """Rebuild models, loss and optimizers from a checkpoint and resume."""
+        obj = checkpoint.load(path)
+        trainer = cls(checkpoint.build(obj["generator"]["class"], obj["generator"]["config"]),
+                      checkpoint.build(obj["discriminator"]["class"], obj["discriminator"]["config"]),
+                      data, obj["loss"]["name"], device=device, **obj["loss"]["options"])
+        return trainer.load(path)

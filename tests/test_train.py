@@ -1,0 +1,201 @@
+import pickle
+
+import pytest
+import torch
+
+from gan_lab import models, toy
+from gan_lab.checkpoint import CheckpointError, load_generator, save_generator
+from gan_lab.data import BatchSource
+from gan_lab.train import HISTORY_KEYS, NonFiniteLossError, Trainer
+
+
+def image_source(n=256, batch=32, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return BatchSource(torch.rand(n, 1, 28, 28, generator=g) * 2 - 1, batch, seed=seed)
+
+
+def small_mlp():
+    return (models.MLPGenerator(latent_dim=8, hidden=(32,)),
+            models.MLPDiscriminator(hidden=(32,)))
+
+
+def small_dcgan(batch_norm=True):
+    return (models.DCGANGenerator(latent_dim=8, width=4),
+            models.DCGANDiscriminator(width=4, batch_norm=batch_norm))
+
+
+def make_trainer(kind="mlp", loss="non-saturating", seed=0, **kw):
+    torch.manual_seed(seed)
+    G, D = small_mlp() if kind == "mlp" else small_dcgan(kind != "dcgan-nobn")
+    return Trainer(G, D, image_source(seed=seed), loss, seed=seed, **kw)
+
+
+def params(t):
+    return torch.cat([p.detach().flatten() for m in (t.generator, t.discriminator)
+                      for p in m.parameters()])
+
+
+def test_a_discriminator_step_lowers_its_loss_on_fixed_data():
+    t = make_trainer(lr=1e-3)
+    real = t.data.batch(0)
+    with torch.no_grad():
+        fake = t.generator(t.noise(len(real)))
+
+    def d_loss():
+        with torch.no_grad():
+            return t.loss.discriminator_loss(*t._scores(real, fake)).item()
+
+    before = d_loss()
+    for _ in range(3):
+        loss = t.loss.discriminator_loss(*t._scores(real, fake))
+        t.opt_d.zero_grad()
+        loss.backward()
+        t.opt_d.step()
+    assert d_loss() < before
+
+
+def test_history_has_one_entry_per_step():
+    t = make_trainer()
+    h = t.train(7, progress=False)
+    assert set(h) == set(HISTORY_KEYS) and all(len(v) == 7 for v in h.values())
+    assert h["step"] == list(range(1, 8))
+    assert all(0 < p < 1 for p in h["d_real"] + h["d_fake"])   # BCE reads out probabilities
+    assert all(n > 0 for n in h["grad_norm_d"] + h["grad_norm_g"])
+    assert h["seconds"] == sorted(h["seconds"])
+
+
+def test_joint_pass_equals_separate_passes():
+    t = make_trainer()
+    real = t.data.batch(0)
+    fake = torch.rand_like(real)
+    joint = t._scores(real, fake)
+    separate = (t.discriminator(real), t.discriminator(fake))
+    assert t.joint_pass and all(torch.allclose(a, b, atol=1e-6) for a, b in zip(joint, separate))
+    assert not make_trainer("dcgan").joint_pass  # batch norm: keep real and fake apart
+
+
+def test_stop_conditions():
+    t = make_trainer()
+    t.train(epochs=2, progress=False)                        # 256 / 32 = 8 batches per epoch
+    assert t.step == 16
+    t2 = make_trainer(loss="wgan")                           # 5 critic steps per generator step
+    t2.train(epochs=2, progress=False)
+    assert t2.step == 4 and t2.data_step == 20
+    t3 = make_trainer()
+    t3.train(max_seconds=0.0, progress=False)                # stops after the first step
+    assert t3.step == 1
+    with pytest.raises(ValueError, match="Say how long to train"):
+        t3.train()
+
+
+def test_nan_loss_stops_with_a_clear_message():
+    bad = torch.full((64, 1, 28, 28), float("nan"))
+    torch.manual_seed(0)
+    t = Trainer(*small_mlp(), BatchSource(bad, 16), "non-saturating")
+    with pytest.raises(NonFiniteLossError, match="discriminator loss became nan at step 1"):
+        t.train(10, progress=False)
+    assert t.step == 0
+
+
+def test_snapshots_record_the_fixed_noise_samples():
+    t = make_trainer(n_fixed=9)
+    seen = []
+    t.train(6, snapshot_every=2, callback=lambda tr: seen.append(tr.step), progress=False)
+    assert [s for s, _ in t.snapshots] == [2, 4, 6] == seen
+    assert t.snapshots[0][1].shape == (9, 1, 28, 28)
+
+
+@pytest.mark.parametrize("kind,loss", [("mlp", "non-saturating"), ("dcgan", "non-saturating"),
+                                       ("dcgan-nobn", "wgan-gp"), ("mlp", "wgan")])
+def test_resume_continues_exactly_like_the_uninterrupted_run(tmp_path, kind, loss):
+    full = make_trainer(kind, loss)
+    full.train(9, snapshot_every=3, progress=False)
+
+    first = make_trainer(kind, loss)
+    first.train(4, snapshot_every=3, progress=False)
+    first.save(tmp_path / "run.pt")
+    resumed = Trainer.from_checkpoint(tmp_path / "run.pt", image_source())
+    resumed.train(5, snapshot_every=3, progress=False)
+
+    assert torch.equal(params(full), params(resumed))
+    for key in HISTORY_KEYS:
+        if key != "seconds":
+            assert full.history[key] == resumed.history[key], key
+    assert [s for s, _ in full.snapshots] == [s for s, _ in resumed.snapshots]
+    assert all(torch.equal(a, b) for (_, a), (_, b) in zip(full.snapshots, resumed.snapshots))
+
+
+def test_toy_data_resumes_too(tmp_path):
+    def trainer():
+        torch.manual_seed(0)
+        G = models.MLPGenerator(latent_dim=2, hidden=(8,), out_shape=(2,), out_activation=None)
+        return Trainer(G, models.MLPDiscriminator((2,), (8,)), toy.SampleSource(toy.ring(), 16))
+    a = trainer()
+    a.train(10, progress=False)
+    b = trainer()
+    b.train(3, progress=False)
+    b.save(tmp_path / "t.pt")
+    c = trainer().load(tmp_path / "t.pt")
+    c.train(7, progress=False)
+    assert torch.equal(params(a), params(c))
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path, monkeypatch):
+    t = make_trainer()
+    path = t.save(tmp_path / "ckpt.pt")
+    good = path.read_bytes()
+
+    def crash(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        t.save(path)
+    assert path.read_bytes() == good                      # the old checkpoint survives
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+
+
+def test_checkpoint_errors_are_clear(tmp_path):
+    t = make_trainer()
+    with pytest.raises(CheckpointError, match="No checkpoint at"):
+        t.load(tmp_path / "missing.pt")
+
+    good = t.save(tmp_path / "good.pt")
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(good.read_bytes()[:1000])
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        t.load(truncated)
+
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"definitely not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        t.load(junk)
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("this would run on load",))
+
+    evil = tmp_path / "evil.pt"
+    with open(evil, "wb") as f:
+        pickle.dump({"format": "gan_lab-checkpoint-1", "x": Evil()}, f)
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        t.load(evil)
+
+    plain = tmp_path / "plain.pt"
+    torch.save({"weights": torch.zeros(3)}, plain)
+    with pytest.raises(CheckpointError, match="not written by gan_lab"):
+        t.load(plain)
+
+    with pytest.raises(CheckpointError, match="generator is MLPGenerator.*but this one is DCGANGenerator"):
+        make_trainer("dcgan").load(good)
+
+    with pytest.raises(CheckpointError, match="trained with loss 'non-saturating'"):
+        make_trainer(loss="hinge").load(good)
+
+
+def test_generator_only_checkpoints(tmp_path):
+    G, _ = small_dcgan()
+    path = save_generator(G.eval(), tmp_path / "g.pt", data="random", steps=0)
+    G2 = load_generator(path)
+    z = torch.randn(4, 8)
+    assert torch.equal(G(z), G2(z)) and not G2.training
