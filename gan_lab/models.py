@@ -144,3 +144,9 @@ def has_batch_norm(model: nn.Module) -> bool:
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+def toy_pair(dim: int = 1, latent_dim: int = 1, hidden: tuple[int, ...] = (32, 32)):
+    """A small MLP generator (no output squashing) and discriminator for ``dim``-D toy data."""
+    return (MLPGenerator(latent_dim, hidden, (dim,), out_activation=None),
+            MLPDiscriminator((dim,), hidden))

@@ -35,3 +35,44 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_density_1d(ax, x: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor | None = None,
+                    d: torch.Tensor | None = None, title: str | None = None):
+    """Goodfellow et al. (2014), Figure 1 style: data (black dots), generator (green), D (blue dashes)."""
+    ax.plot(x, p_data, "k:", lw=2, label="$p_{data}$")
+    if p_g is not None:
+        ax.plot(x, p_g, "g-", lw=2, label="$p_g$")
+    if d is not None:
+        ax.plot(x, d, "b--", lw=2, label="$D(x)$")
+        ax.axhline(0.5, color="gray", lw=0.8)
+    if title:
+        ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylim(0, max(1.05, 1.5 * float(max(p_data))))  # a spiky p_g is cut, not rescaled
+    return ax
+
+
+def moving_average(values, window: int):
+    """Mean of each ``window`` consecutive values (for reading noisy curves)."""
+    t = torch.as_tensor(values, dtype=torch.float64)
+    window = max(1, min(window, len(t)))
+    return t.unfold(0, window, 1).mean(1)
+
+
+def plot_history(history: dict, window: int = 25, axes=None, label: str | None = None):
+    """Two panels: both losses, and D's readout on real and generated data, smoothed."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    steps = torch.as_tensor(history["step"])[len(history["step"]) - len(
+        moving_average(history["step"], window)):]
+    prefix = f"{label}: " if label else ""
+    axes[0].plot(steps, moving_average(history["loss_d"], window), label=prefix + "$L_D$")
+    axes[0].plot(steps, moving_average(history["loss_g"], window), label=prefix + "$L_G$")
+    axes[0].set(title="losses", xlabel="generator step")
+    axes[1].plot(steps, moving_average(history["d_real"], window), label=prefix + "D(x)")
+    axes[1].plot(steps, moving_average(history["d_fake"], window), label=prefix + "D(G(z))")
+    axes[1].set(title="discriminator on real and fake", xlabel="generator step")
+    for ax in axes:
+        ax.legend(fontsize=8)
+    return axes

@@ -93,3 +93,32 @@ def wasserstein_grid(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch
     cdf = lambda f: torch.cat([torch.zeros(1, dtype=torch.float64),
                                torch.cumulative_trapezoid(_f64(f), x)])
     return integrate((cdf(p) - cdf(q)).abs(), x)
+
+
+def bilinear_game(x0: float, y0: float, lr: float, steps: int,
+                  alternating: bool = False) -> torch.Tensor:
+    """Gradient play on ``min_x max_y x·y``; returns the trajectory, shape ``(steps + 1, 2)``.
+
+    simultaneous:  x ← x - η y,   y ← y + η x        (distance to (0, 0) grows by √(1 + η²))
+    alternating:   x ← x - η y,   y ← y + η x_new    (x² + y² - η x y is conserved: a cycle)
+    """
+    x, y = float(x0), float(y0)
+    path = [(x, y)]
+    for _ in range(steps):
+        x_new = x - lr * y
+        y = y + lr * (x_new if alternating else x)
+        x = x_new
+        path.append((x, y))
+    return torch.tensor(path, dtype=torch.float64)
+
+
+def gaussian_kde(samples: torch.Tensor, x: torch.Tensor,
+                 bandwidth: float | None = None) -> torch.Tensor:
+    """Kernel density estimate ``p̂(x) = mean_i N(x; s_i, h²)`` of 1D ``samples`` on ``x``.
+
+    Default bandwidth: Scott's rule ``h = std(samples) · n^(-1/5)`` (as SciPy's default).
+    """
+    s = _f64(samples).flatten()
+    h = bandwidth or (s.std() * len(s) ** (-0.2)).item()
+    z = (_f64(x).flatten()[:, None] - s[None, :]) / h                     # (len(x), n)
+    return torch.exp(-0.5 * z ** 2).mean(1) / (h * math.sqrt(2 * math.pi))

@@ -235,3 +235,27 @@ class Trainer:
                       checkpoint.build(obj["discriminator"]["class"], obj["discriminator"]["config"]),
                       data, obj["loss"]["name"], device=device, **obj["loss"]["options"])
         return trainer.load(path)
+
+
+def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss = "minimax",
+                      steps: int = 2000, lr: float = 1e-3, progress: bool = True,
+                      **loss_options) -> list[float]:
+    """Train only a discriminator (or critic) to tell ``real`` from ``fake``: both are fixed
+    sources with ``batch(step)``. With a BCE loss it approaches ``D* = p_data / (p_data + p_g)``.
+    Returns the loss per step."""
+    loss = get_loss(loss, **loss_options)
+    opt = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999))
+    device = next(discriminator.parameters()).device
+    history = []
+    for step in tqdm(range(steps), disable=not progress, desc="discriminator"):
+        x_real, x_fake = real.batch(step).to(device), fake.batch(step).to(device)
+        value = loss.discriminator_loss(discriminator(x_real), discriminator(x_fake))
+        penalty = loss.penalty(discriminator, x_real, x_fake)
+        if penalty is not None:
+            value = value + penalty
+        opt.zero_grad(set_to_none=True)
+        value.backward()
+        opt.step()
+        loss.after_critic_step(discriminator)
+        history.append(value.item())
+    return history

@@ -104,3 +104,27 @@ def test_wasserstein_grid_of_shifted_gaussians():
     # different widths: W1 = E|Z| * |s1 - s2| = sqrt(2/pi) |s1 - s2| for centred Gaussians
     w = theory.wasserstein_grid(_normal(0, 1), _normal(0, 3), X).item()
     assert w == pytest.approx(math.sqrt(2 / math.pi) * 2, rel=1e-6)
+
+
+def test_simultaneous_play_spirals_out_at_the_predicted_rate():
+    eta = 0.2
+    path = theory.bilinear_game(1.0, 0.5, eta, 50)
+    radius = path.norm(dim=1)
+    expected = radius[0] * (1 + eta ** 2) ** (torch.arange(51, dtype=torch.float64) / 2)
+    assert torch.allclose(radius, expected, rtol=1e-12)
+
+
+def test_alternating_play_conserves_its_invariant():
+    eta = 0.3
+    x, y = theory.bilinear_game(1.0, 0.5, eta, 200, alternating=True).T
+    q = x ** 2 + y ** 2 - eta * x * y
+    assert torch.allclose(q, torch.full_like(q, 1.1), rtol=1e-12)
+    # the first step by hand: x1 = 1 - 0.3 * 0.5 = 0.85, y1 = 0.5 + 0.3 * 0.85 = 0.755
+    assert (x[1].item(), y[1].item()) == pytest.approx((0.85, 0.755))
+
+
+def test_kde_matches_scipy():
+    s = torch.randn(300, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    xs = torch.linspace(-4, 4, 81, dtype=torch.float64)
+    expected = stats.gaussian_kde(s.numpy())(xs.numpy())
+    np.testing.assert_allclose(theory.gaussian_kde(s, xs).numpy(), expected, rtol=1e-10)
