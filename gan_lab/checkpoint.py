@@ -24,7 +24,8 @@ class CheckpointError(RuntimeError):
 
 
 def save(obj: dict[str, Any], path: str | os.PathLike) -> Path:
-    """``torch.save`` to a temporary file beside ``path``, then rename: never a half-written file."""
+    """``torch.save`` to a temporary file beside ``path``, check that it loads back with
+    ``weights_only=True``, then rename: never a half-written or unloadable file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -33,6 +34,11 @@ def save(obj: dict[str, Any], path: str | os.PathLike) -> Path:
             torch.save({"format": FORMAT, **obj}, f)
             f.flush()
             os.fsync(f.fileno())
+        try:
+            torch.load(tmp, map_location="cpu", weights_only=True)
+        except Exception as err:
+            raise CheckpointError(f"Refusing to write {path}: it would not load safely "
+                                  f"(keep to tensors, numbers, strings, lists and dicts): {err}") from err
         os.replace(tmp, path)  # atomic on POSIX and Windows
     finally:
         tmp.unlink(missing_ok=True)
@@ -84,9 +90,10 @@ def rebuild(record: dict[str, Any]) -> nn.Module:
     return model
 
 
-def save_generator(generator: nn.Module, path: str | os.PathLike, **meta: Any) -> Path:
+def save_generator(generator: nn.Module, path: str | os.PathLike,
+                   meta: dict[str, Any] | None = None) -> Path:
     """Save just a generator (class, config, weights) plus metadata such as data and steps."""
-    return save({"generator": model_record(generator), "meta": meta}, path)
+    return save({"generator": model_record(generator), "meta": dict(meta or {})}, path)
 
 
 def load_generator(path: str | os.PathLike) -> nn.Module:

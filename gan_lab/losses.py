@@ -158,17 +158,22 @@ def interpolate(real: torch.Tensor, fake: torch.Tensor,
     return eps * real + (1 - eps) * fake
 
 
+def interpolate_gradient_norms(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                               generator: torch.Generator | None = None,
+                               create_graph: bool = False) -> torch.Tensor:
+    """``‖∇_x̂ D(x̂)‖₂`` per example at random interpolates ``x̂``, norm over all non-batch dims."""
+    x_hat = interpolate(real.detach(), fake.detach(), generator).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=create_graph)
+    return grad.flatten(1).norm(2, dim=1)                               # (B,)
+
+
 def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                      generator: torch.Generator | None = None) -> torch.Tensor:
     """``E[(‖∇_x̂ D(x̂)‖₂ - 1)²]`` at random interpolates ``x̂`` (Gulrajani et al., 2017).
 
-    The norm runs over all non-batch dimensions; ``create_graph=True`` lets the penalty's
-    own gradient reach the critic's weights.
+    ``create_graph=True`` lets the penalty's own gradient reach the critic's weights.
     """
-    x_hat = interpolate(real.detach(), fake.detach(), generator).requires_grad_(True)
-    scores = critic(x_hat)
-    (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
-    norms = grad.flatten(1).norm(2, dim=1)                              # (B,)
+    norms = interpolate_gradient_norms(critic, real, fake, generator, create_graph=True)
     return (norms - 1).pow(2).mean()
 
 

@@ -17,8 +17,8 @@ from torch import nn
 class MLPGenerator(nn.Module):
     """``z (B, latent_dim) -> x (B, *out_shape)`` through fully connected layers.
 
-    The classic MNIST shape is 100 -> 256 -> 512 -> 784 with ReLU and a ``tanh`` output
-    (pixels live in [-1, 1]); for toy data use ``out_activation=None``.
+    The classic MNIST shape is 100 -> 256 -> 512 -> 784 with LeakyReLU(0.2) and a ``tanh``
+    output (pixels live in [-1, 1]); for toy data use ``out_activation=None``.
     """
 
     def __init__(self, latent_dim: int = 100, hidden: tuple[int, ...] = (256, 512),
@@ -30,7 +30,7 @@ class MLPGenerator(nn.Module):
         sizes = (latent_dim, *hidden)
         layers: list[nn.Module] = []
         for a, b in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(a, b), nn.ReLU()]                    # (B, a) -> (B, b)
+            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2)]            # (B, a) -> (B, b)
         layers.append(nn.Linear(sizes[-1], math.prod(out_shape)))     # (B, h) -> (B, prod(out))
         if out_activation == "tanh":
             layers.append(nn.Tanh())
@@ -43,15 +43,22 @@ class MLPGenerator(nn.Module):
 
 
 class MLPDiscriminator(nn.Module):
-    """``x (B, *in_shape) -> logit (B,)``: flatten, LeakyReLU(0.2) hidden layers, one output."""
+    """``x (B, *in_shape) -> logit (B,)``: flatten, LeakyReLU(0.2) hidden layers, one output.
 
-    def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256)):
+    Dropout after each hidden layer (Goodfellow et al. used it too) keeps D from memorizing
+    the training images and overpowering G; toy problems use ``dropout=0``.
+    """
+
+    def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256),
+                 dropout: float = 0.3):
         super().__init__()
-        self.config = dict(in_shape=tuple(in_shape), hidden=tuple(hidden))
+        self.config = dict(in_shape=tuple(in_shape), hidden=tuple(hidden), dropout=dropout)
         sizes = (math.prod(in_shape), *hidden)
         layers: list[nn.Module] = [nn.Flatten()]                      # (B, *in) -> (B, prod(in))
         for a, b in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2)]
+            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2)]            # (B, a) -> (B, b)
+            if dropout:
+                layers.append(nn.Dropout(dropout))
         layers.append(nn.Linear(sizes[-1], 1))                        # (B, h) -> (B, 1)
         self.net = nn.Sequential(*layers)
 
@@ -126,8 +133,34 @@ def dcgan_init(model: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
+class Classifier(nn.Module):
+    """A small CNN for 28x28 grayscale digits or clothes: ``x (B, 1, 28, 28) -> logits (B, K)``.
+
+    ``features(x)`` is the penultimate layer (B, feature_dim): the space in which the course
+    measures FID, KID and precision/recall (see :mod:`gan_lab.metrics`), in place of an
+    ImageNet Inception network that means little for 28x28 grayscale images.
+    """
+
+    def __init__(self, n_classes: int = 10, width: int = 32, feature_dim: int = 128):
+        super().__init__()
+        self.config = dict(n_classes=n_classes, width=width, feature_dim=feature_dim)
+        w = width
+        self.body = nn.Sequential(
+            nn.Conv2d(1, w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),          # (B, w, 14, 14)
+            nn.Conv2d(w, 2 * w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),      # (B, 2w, 7, 7)
+            nn.Flatten(),                                                      # (B, 2w*49)
+            nn.Linear(2 * w * 49, feature_dim), nn.ReLU())                     # (B, feature_dim)
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(feature_dim, n_classes))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))                                          # (B, K)
+
+
 MODELS = {cls.__name__: cls for cls in
-          (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator)}
+          (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator, Classifier)}
 
 
 def build(name: str, config: dict) -> nn.Module:
@@ -147,6 +180,6 @@ def count_parameters(model: nn.Module) -> int:
 
 
 def toy_pair(dim: int = 1, latent_dim: int = 1, hidden: tuple[int, ...] = (32, 32)):
-    """A small MLP generator (no output squashing) and discriminator for ``dim``-D toy data."""
+    """A small MLP generator (no output squashing) and discriminator (no dropout) for toy data."""
     return (MLPGenerator(latent_dim, hidden, (dim,), out_activation=None),
-            MLPDiscriminator((dim,), hidden))
+            MLPDiscriminator((dim,), hidden, dropout=0.0))

@@ -26,15 +26,33 @@ def image_grid(images: torch.Tensor, nrow: int = 8) -> torch.Tensor:
 def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, ax=None,
                 size: float = 4.0):
     """Show a grid of images in ``[-1, 1]``; returns the axes."""
-    if ax is None:
+    new_figure = ax is None
+    if new_figure:
         cols = min(nrow, images.shape[0])
         rows = -(-images.shape[0] // nrow)
         _, ax = plt.subplots(figsize=(size, size * rows / cols + (0.3 if title else 0)))
     ax.imshow(image_grid(images, nrow), cmap="gray", vmin=0, vmax=1)
     ax.set_axis_off()
     if title:
-        ax.set_title(title)
+        ax.set_title(title, fontsize=10)
+    if new_figure:
+        ax.figure.tight_layout(pad=0.2)
     return ax
+
+
+def plot_snapshots(snapshots: list, per_row: int = 10, size: float = 7.0):
+    """One row per snapshot ``(step, images)``: the same fixed noise, seen as training goes on."""
+    fig, axes = plt.subplots(len(snapshots), 1, figsize=(size, size / per_row * len(snapshots) * 1.08),
+                             squeeze=False)
+    for ax, (step, images) in zip(axes[:, 0], snapshots):
+        ax.imshow(image_grid(images[:per_row], nrow=per_row), cmap="gray", vmin=0, vmax=1)
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.grid(False)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_ylabel(f"step {step}", rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout(pad=0.2)
+    return axes[:, 0]
 
 
 def plot_density_1d(ax, x: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor | None = None,

@@ -90,3 +90,18 @@ class SampleSource:
     def batch(self, step: int) -> torch.Tensor:
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
         return self.distribution.sample(self.batch_size, g)
+
+
+class VerticalSegment:
+    """Points ``(θ, u)`` with ``u ~ U[0, 1]``: the parallel lines of Arjovsky et al. (2017),
+    Example 1. Two segments at different ``θ`` never overlap, yet ``W1 = |θ₁ - θ₂|``.
+    Has ``batch(step)`` like :class:`SampleSource`."""
+
+    def __init__(self, theta: float, batch_size: int, seed: int = 0) -> None:
+        self.theta, self.batch_size, self.seed = float(theta), batch_size, seed
+        self.batches_per_epoch = 1
+
+    def batch(self, step: int) -> torch.Tensor:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
+        u = torch.rand(self.batch_size, 1, generator=g)
+        return torch.cat([torch.full_like(u, self.theta), u], 1)

@@ -118,10 +118,13 @@ print(f"A training cell in this mode would run {steps} steps.")
 # | 00 | start here | setup, data, short mode |
 # | 01 | the minimax game | the value function, game dynamics, a 1D GAN trained live |
 # | 02 | the optimal discriminator | $D^*$ derived and checked, JSD, why disjoint supports stall training |
+# | 03 | an MLP GAN on MNIST | the classic GAN, reading training curves, a broken run, checkpoints |
+# | 04 | DCGAN | the architecture guidelines, transposed-convolution shapes, latent interpolation |
+# | 05 | loss variants | BCE, LSGAN, WGAN, WGAN-GP, hinge: what each minimizes, compared on one budget |
+# | 06 | evaluating GANs | FID, KID, IS, precision/recall, coverage, real-data floors, memorization |
 #
-# Later notebooks (MLP GAN and DCGAN on MNIST, loss variants, evaluation) build on these;
-# the README's table lists what is there now. Run them in order: each assumes the ideas of
-# the ones before.
+# Run them in order: each assumes the ideas of the ones before. (Notebook 05 uses the
+# metrics that notebook 06 explains; read 06's first sections first if you prefer.)
 #
 # **Colab:** the badge at the top opens a notebook there; its setup cell installs `gan_lab`.
 # **Offline:** put the IDX files in a folder and set `GAN_LAB_DATA` (see the README).

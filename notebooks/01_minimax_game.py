@@ -269,7 +269,7 @@ assert abs(last["loss_d"] - 2 * math.log(2)) < 0.05 and abs(last["loss_g"] - mat
 # - $L_D \to 0$ suddenly, or `nan`: divergence. `Trainer` stops with a message on non-finite
 #   losses.
 # - Always look at samples too: the numbers cannot tell a good generator from one that
-#   produces a single convincing sample (mode collapse, notebook 07).
+#   produces a single convincing sample (mode collapse, a later notebook).
 
 # %% [markdown]
 # ## Exercises

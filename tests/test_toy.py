@@ -71,3 +71,14 @@ def test_bad_mixture_arguments():
         toy.gaussian_mixture_1d([0.0, 1.0], [1.0, -1.0])
     with pytest.raises(ValueError, match="non-negative weight"):
         toy.gaussian_mixture_1d([0.0, 1.0], 1.0, [1.0])
+
+
+def test_vertical_segment_and_sample_source_are_seeded_per_step():
+    seg = toy.VerticalSegment(0.7, 100, seed=1)
+    x = seg.batch(3)
+    assert x.shape == (100, 2) and torch.all(x[:, 0] == 0.7)
+    assert 0 <= x[:, 1].min() and x[:, 1].max() <= 1
+    assert torch.equal(x, toy.VerticalSegment(0.7, 100, seed=1).batch(3))
+    assert not torch.equal(x, seg.batch(4))
+    src = toy.SampleSource(toy.ring(), 50, seed=2)
+    assert torch.equal(src.batch(7), toy.SampleSource(toy.ring(), 50, seed=2).batch(7))

@@ -66,6 +66,7 @@ def test_history_has_one_entry_per_step():
 
 def test_joint_pass_equals_separate_passes():
     t = make_trainer()
+    t.discriminator.eval()  # dropout off, so both ways see the same network
     real = t.data.batch(0)
     fake = torch.rand_like(real)
     joint = t._scores(real, fake)
@@ -193,9 +194,17 @@ def test_checkpoint_errors_are_clear(tmp_path):
         make_trainer(loss="hinge").load(good)
 
 
+def test_save_refuses_what_would_not_load_safely(tmp_path):
+    from gan_lab.checkpoint import save
+
+    with pytest.raises(CheckpointError, match="would not load safely"):
+        save({"meta": {"version": torch.__version__}}, tmp_path / "x.pt")   # a TorchVersion object
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_generator_only_checkpoints(tmp_path):
     G, _ = small_dcgan()
-    path = save_generator(G.eval(), tmp_path / "g.pt", data="random", steps=0)
+    path = save_generator(G.eval(), tmp_path / "g.pt", {"data": "random", "steps": 0})
     G2 = load_generator(path)
     z = torch.randn(4, 8)
     assert torch.equal(G(z), G2(z)) and not G2.training

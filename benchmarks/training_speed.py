@@ -1,0 +1,117 @@
+"""Images per second: a typical tutorial GAN loop vs gan_lab's Trainer, in one process.
+
+Both train the same architecture (MLP GAN, then DCGAN) on the same MNIST images with the
+same batch size and Adam settings. The typical loop is the one most tutorials paste: a
+torchvision-style Dataset that turns each image into a PIL image and back
+(ToTensor + Normalize), a DataLoader, a discriminator ending in Sigmoid with BCELoss, and
+separate real and fake passes. Rounds alternate between the two loops; the median counts.
+
+    python benchmarks/training_speed.py            # about 2 minutes on a 2-core CPU
+    python benchmarks/training_speed.py --steps 20 --rounds 1   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+from PIL import Image
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torchvision import transforms
+
+from gan_lab import load_dataset, models, seed_everything
+from gan_lab.data import BatchSource
+from gan_lab.train import Trainer
+
+
+class TutorialMNIST(Dataset):
+    """What ``torchvision.datasets.MNIST.__getitem__`` does: uint8 -> PIL -> transform."""
+
+    def __init__(self, pixels: torch.Tensor, transform):
+        self.pixels, self.transform = pixels, transform
+
+    def __len__(self):
+        return len(self.pixels)
+
+    def __getitem__(self, i):
+        return self.transform(Image.fromarray(self.pixels[i].numpy(), mode="L")), 0
+
+
+def typical_loop(G, D, pixels, batch_size, steps, latent_dim):
+    """The loop as tutorials write it; returns seconds for ``steps`` steps after 3 warm-up steps."""
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+    loader = DataLoader(TutorialMNIST(pixels, tf), batch_size=batch_size, shuffle=True, drop_last=True)
+    D = nn.Sequential(D, nn.Sigmoid())
+    criterion = nn.BCELoss()
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    done, start = 0, None
+    while True:
+        for real, _ in loader:
+            if done == 3:
+                start = time.perf_counter()
+            if done == steps + 3:
+                return time.perf_counter() - start
+            b = real.size(0)
+            ones, zeros = torch.ones(b), torch.zeros(b)
+            # discriminator: real and fake separately
+            opt_d.zero_grad()
+            loss_real = criterion(D(real).view(-1), ones)
+            z = torch.randn(b, latent_dim)
+            fake = G(z)
+            loss_fake = criterion(D(fake.detach()).view(-1), zeros)
+            (loss_real + loss_fake).backward()
+            opt_d.step()
+            # generator: non-saturating
+            opt_g.zero_grad()
+            loss_g = criterion(D(fake).view(-1), ones)
+            loss_g.backward()
+            opt_g.step()
+            print(f"\r  typical step {done}: loss_d {(loss_real + loss_fake).item():.3f} "
+                  f"loss_g {loss_g.item():.3f}", end="")
+            done += 1
+
+
+def gan_lab_loop(G, D, images, batch_size, steps):
+    trainer = Trainer(G, D, BatchSource(images, batch_size), "non-saturating")
+    trainer.train(3, progress=False)
+    start = time.perf_counter()
+    trainer.train(steps, progress=True)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args()
+    data = load_dataset("mnist", "test")
+    pixels = ((data.images[:, 0] + 1) * 127.5).round().to(torch.uint8)   # the raw uint8 images
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {data!r}, "
+          f"batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds")
+    pairs = {
+        "MLP GAN": lambda: (models.MLPGenerator(), models.MLPDiscriminator()),
+        "DCGAN": lambda: (models.DCGANGenerator(), models.DCGANDiscriminator()),
+    }
+    for name, make in pairs.items():
+        rates = {"typical": [], "gan_lab": []}
+        for _ in range(args.rounds):
+            seed_everything(0)
+            G, D = make()
+            t = typical_loop(G, D, pixels, args.batch_size, args.steps, G.latent_dim)
+            rates["typical"].append(args.steps * args.batch_size / t)
+            seed_everything(0)
+            G, D = make()
+            t = gan_lab_loop(G, D, data.images, args.batch_size, args.steps)
+            rates["gan_lab"].append(args.steps * args.batch_size / t)
+        typical, ours = statistics.median(rates["typical"]), statistics.median(rates["gan_lab"])
+        print(f"\n{name:8s} typical loop {typical:8.0f} img/s | gan_lab {ours:8.0f} img/s | "
+              f"ratio {ours / typical:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
