@@ -40,8 +40,12 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
     return ax
 
 
-def plot_snapshots(snapshots: list, per_row: int = 10, size: float = 7.0):
-    """One row per snapshot ``(step, images)``: the same fixed noise, seen as training goes on."""
+def plot_snapshots(snapshots: list, per_row: int = 10, rows: int | None = None, size: float = 7.0):
+    """One row per snapshot ``(step, images)``: the same fixed noise, seen as training goes on.
+    With ``rows``, show that many, evenly spaced from the first to the last."""
+    if rows is not None and rows < len(snapshots):
+        picks = torch.linspace(0, len(snapshots) - 1, rows).round().long().unique()
+        snapshots = [snapshots[i] for i in picks]
     fig, axes = plt.subplots(len(snapshots), 1, figsize=(size, size / per_row * len(snapshots) * 1.08),
                              squeeze=False)
     for ax, (step, images) in zip(axes[:, 0], snapshots):

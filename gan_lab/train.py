@@ -104,6 +104,7 @@ class Trainer:
         penalty = self.loss.penalty(self.discriminator, real, fake.detach(), self.rng)
         if penalty is not None:
             loss = loss + penalty
+        self._check_finite(loss, "discriminator")
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
@@ -114,11 +115,20 @@ class Trainer:
         """One update of G through the (just updated) D, on fakes ``G(z)`` with their graph."""
         self.discriminator.requires_grad_(False)  # no weight gradients for D here
         loss = self.loss.generator_loss(self.discriminator(fake))
+        self.discriminator.requires_grad_(True)
+        self._check_finite(loss, "generator")
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        self.discriminator.requires_grad_(True)
         return loss.detach()
+
+    def _check_finite(self, loss: torch.Tensor, who: str) -> None:
+        """Stop before a NaN or infinite loss can reach the weights."""
+        if not torch.isfinite(loss):
+            raise NonFiniteLossError(
+                f"The {who} loss became {loss.item()} at step {self.step + 1}; training stopped "
+                "and the models keep their last finite weights. Lower the learning rate, check "
+                "the data range ([-1, 1]), or try another loss.")
 
     def train_step(self) -> dict[str, float]:
         """``d_steps`` discriminator steps, then one generator step; returns the step's record."""
@@ -131,12 +141,6 @@ class Trainer:
                   "d_real": self.loss.readout(real_scores).item(),
                   "d_fake": self.loss.readout(fake_scores).item(),
                   "grad_norm_d": norm_d, "grad_norm_g": grad_norm(self.generator)}
-        for name in ("loss_d", "loss_g"):
-            if not math.isfinite(record[name]):
-                raise NonFiniteLossError(
-                    f"The {'discriminator' if name == 'loss_d' else 'generator'} loss became "
-                    f"{record[name]} at step {record['step']}; training stopped. Lower the "
-                    "learning rate, check the data range ([-1, 1]), or try another loss.")
         self.step += 1
         return record
 

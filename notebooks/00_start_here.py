@@ -32,7 +32,7 @@
 try:
     import gan_lab
 except ImportError:
-    %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
     import gan_lab
 
 # %%

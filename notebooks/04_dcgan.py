@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 04 · DCGAN
 #
@@ -34,7 +33,7 @@
 try:
     import gan_lab
 except ImportError:
-    %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
     import gan_lab
 
 # %%
@@ -169,8 +168,9 @@ print(f"seconds per step: MLP {mlp.elapsed / mlp.step * 1000:.1f} ms, DCGAN {dcg
 # %% [markdown]
 # Look for the difference in *kind*: the MLP's pixels are independent outputs, so its
 # digits are speckled with isolated dots; the DCGAN's convolutions share weights across
-# positions and build strokes from local patterns, so its digits are smooth and connected
-# even after far fewer steps. (Notebook 06 replaces "look" with numbers.)
+# positions and build strokes from local patterns, so its strokes are smooth and connected
+# after far fewer steps, though not every sample is a clean digit yet. Which set is
+# *better* is a question for numbers: notebook 06 scores both kinds of generator.
 #
 # ## 5. Walking through latent space: linear vs spherical
 #
@@ -291,8 +291,8 @@ check_3(answer_3);
 # - DCGAN's guidelines (learned up/downsampling, batch norm, ReLU/LeakyReLU, tanh,
 #   Adam with $\beta_1 = 0.5$, small init) made convolutional GANs train reliably.
 # - A transposed convolution with $k = 4, s = 2, p = 1$ doubles the side: $(n-1)s - 2p + k$.
-# - On the same clock the DCGAN's samples are smoother than the MLP GAN's: weight sharing
-#   across positions is the right prior for images.
+# - On the same clock the DCGAN's samples are smoother than the MLP GAN's (no isolated
+#   speckles): weight sharing across positions builds strokes from local patterns.
 # - Interpolate spherically in a Gaussian latent space; the linear midpoint is atypical.
 #
 # **Further reading:** Radford, Metz & Chintala, *Unsupervised Representation Learning with

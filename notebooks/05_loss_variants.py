@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 05 · Loss variants
 #
@@ -26,7 +25,7 @@
 # **Prerequisites:** notebooks 01-04, especially the optimal discriminator and the
 # disjoint-support example of notebook 02; notebook 06's metrics are used at the end.
 #
-# **Time (full mode, laptop CPU):** about 14 minutes.
+# **Time (full mode, laptop CPU):** about 11 minutes.
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/05_loss_variants.ipynb)
@@ -36,7 +35,7 @@
 try:
     import gan_lab
 except ImportError:
-    %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
     import gan_lab
 
 # %%
@@ -222,8 +221,8 @@ assert at_bound > 0.5 and final["wgan"] < 0.1 < 0.8 < final["wgan-gp"] < 1.3
 
 # %% [markdown]
 # Weight clipping's pathologies, as Gulrajani et al. (2017) describe them, are all here:
-# most weights pile up at the clip value (the critic is spending its capacity fighting the
-# constraint); its gradient norm is tiny, so the "Wasserstein estimate"
+# the weights pile up at the clip value (the share is printed above: the critic spends its
+# capacity fighting the constraint); its gradient norm is tiny, so the "Wasserstein estimate"
 # $\mathbb{E}D(x) - \mathbb{E}D(G(z))$ is a scaled-down number with little resolution; and
 # the only functions it can express well are very simple ones. The gradient penalty leaves
 # the weights free, holds $\lVert\nabla D\rVert$ near 1 where real and fake meet, and the
@@ -300,8 +299,11 @@ print("\nranked by KID (lower is better), this seed and budget:", " < ".join(ran
 assert all(table[name][3] > table["real data (floor)"][3] for name in runs), "no generator beats the data"
 
 # %% [markdown]
-# **How to read the table.** Differences smaller than a few KID standard deviations are
-# noise; with one seed, even larger ones can be luck of the initialization (run the
+# **How to read the table.** Look at the step counts first: on an equal clock the
+# Wasserstein variants got several times fewer generator updates (5 critic steps each, and
+# a second backward pass for the penalty), which is much of why their samples lag here;
+# published WGAN-GP results train for far longer. Differences smaller than a few KID
+# standard deviations are noise; with one seed, even larger ones can be luck of the initialization (run the
 # notebook with `GAN_LAB_SEED=1, 2, ...` to see the spread). The per-step cost column is as
 # important as the scores: the Wasserstein variants pay for 5 critic steps and, for
 # WGAN-GP, a second backward pass for the penalty.

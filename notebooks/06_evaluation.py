@@ -13,7 +13,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 06 · Evaluating GANs
 #
@@ -34,7 +33,7 @@
 try:
     import gan_lab
 except ImportError:
-    %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
     import gan_lab
 
 # %%
@@ -153,6 +152,9 @@ for name, rows in results.items():
 print("FID and KID rise strictly with every kind of damage.")
 print("IS with classes dropped:", [round(r["IS"], 2) for r in results["classes dropped"]])
 print("recall with classes dropped:", [round(r["recall"], 3) for r in results["classes dropped"]])
+print("precision with classes dropped:", [round(r["precision"], 3) for r in results["classes dropped"]])
+dropped = results["classes dropped"]
+assert dropped[-1]["recall"] < 0.5 * dropped[0]["recall"] and dropped[-1]["precision"] > 0.8 * dropped[0]["precision"]
 
 # %% [markdown]
 # Dropping classes is mode collapse in miniature: IS falls because fewer classes are

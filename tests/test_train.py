@@ -93,9 +93,11 @@ def test_nan_loss_stops_with_a_clear_message():
     bad = torch.full((64, 1, 28, 28), float("nan"))
     torch.manual_seed(0)
     t = Trainer(*small_mlp(), BatchSource(bad, 16), "non-saturating")
+    before = params(t).clone()
     with pytest.raises(NonFiniteLossError, match="discriminator loss became nan at step 1"):
         t.train(10, progress=False)
     assert t.step == 0
+    assert torch.equal(params(t), before), "no NaN may reach the weights"
 
 
 def test_snapshots_record_the_fixed_noise_samples():
