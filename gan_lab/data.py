@@ -138,7 +138,8 @@ def read_idx(path: Path, magic: int, shape: tuple[int, ...]) -> np.ndarray:
             "Delete it and fetch it again.")
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     if dims != shape:
-        raise CorruptDatasetError(f"{path} holds an array of shape {dims}, expected {shape}.")
+        raise CorruptDatasetError(f"{path} holds an array of shape {dims}, expected {shape}. "
+                                  "Delete it and fetch it again.")
     if len(raw) != header + int(np.prod(shape)):
         raise CorruptDatasetError(
             f"{path} has {len(raw) - header} data bytes, expected {int(np.prod(shape))}: "

@@ -216,7 +216,7 @@ ax.axhline(-theory.LOG4, color="gray", ls=":", label="$-\\log 4$")
 ax.set(xlabel="generator mean (data mean is 0)", ylabel="$V(D^*, G)$")
 ax.legend(fontsize=8)
 best = shifts[values.argmin()].item()
-print(f"minimum {values.min():.6f} at shift {best + 0.0:+.1f}  (-log 4 = {-theory.LOG4:.6f})")
+print(f"minimum {values.min():.6f} at shift {round(best, 12) + 0.0:+.1f}  (-log 4 = {-theory.LOG4:.6f})")
 assert abs(best) < 1e-12 and abs(values.min() + theory.LOG4) < 1e-9
 
 # %% [markdown]
