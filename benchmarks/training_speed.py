@@ -5,6 +5,8 @@ same batch size and Adam settings. The typical loop is the one most tutorials pa
 torchvision-style Dataset that turns each image into a PIL image and back
 (ToTensor + Normalize), a DataLoader, a discriminator ending in Sigmoid with BCELoss, and
 separate real and fake passes. Rounds alternate between the two loops; the median counts.
+The typical loop loads in the main process (``--workers 0``), its fastest setting on a
+2-core CPU; ``--workers 2`` (the PyTorch DCGAN tutorial's setting) measures the other.
 
     python benchmarks/training_speed.py            # about 2 minutes on a 2-core CPU
     python benchmarks/training_speed.py --steps 20 --rounds 1   # a quick look
@@ -40,10 +42,11 @@ class TutorialMNIST(Dataset):
         return self.transform(Image.fromarray(self.pixels[i].numpy(), mode="L")), 0
 
 
-def typical_loop(G, D, pixels, batch_size, steps, latent_dim):
+def typical_loop(G, D, pixels, batch_size, steps, latent_dim, workers=0):
     """The loop as tutorials write it; returns seconds for ``steps`` steps after 3 warm-up steps."""
     tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-    loader = DataLoader(TutorialMNIST(pixels, tf), batch_size=batch_size, shuffle=True, drop_last=True)
+    loader = DataLoader(TutorialMNIST(pixels, tf), batch_size=batch_size, shuffle=True, drop_last=True,
+                        num_workers=workers)
     D = nn.Sequential(D, nn.Sigmoid())
     criterion = nn.BCELoss()
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -88,11 +91,13 @@ def main():
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=0, help="DataLoader workers of the typical loop")
     args = parser.parse_args()
     data = load_dataset("mnist", "test")
     pixels = ((data.images[:, 0] + 1) * 127.5).round().to(torch.uint8)   # the raw uint8 images
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {data!r}, "
-          f"batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds")
+          f"batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds, typical loop with "
+          f"{args.workers} DataLoader workers")
     pairs = {
         "MLP GAN": lambda: (models.MLPGenerator(), models.MLPDiscriminator()),
         "DCGAN": lambda: (models.DCGANGenerator(), models.DCGANDiscriminator()),
@@ -102,7 +107,7 @@ def main():
         for _ in range(args.rounds):
             seed_everything(0)
             G, D = make()
-            t = typical_loop(G, D, pixels, args.batch_size, args.steps, G.latent_dim)
+            t = typical_loop(G, D, pixels, args.batch_size, args.steps, G.latent_dim, args.workers)
             rates["typical"].append(args.steps * args.batch_size / t)
             seed_everything(0)
             G, D = make()
