@@ -27,3 +27,17 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
         return lerp(z0, z1, steps)
     path = (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
     return path.to(z0.dtype)
+
+
+@torch.no_grad()
+def generate(generator: torch.nn.Module, n: int, seed: int = 0, batch_size: int = 500) -> torch.Tensor:
+    """``n`` samples ``G(z)``, ``z ~ N(0, I)`` drawn at once from a generator seeded with
+    ``seed`` (so the samples do not depend on ``batch_size``), passed through G in batches
+    in eval mode (the mode is restored afterwards)."""
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    was_training = generator.training
+    generator.eval()
+    device = next(generator.parameters()).device
+    out = torch.cat([generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)])
+    generator.train(was_training)
+    return out

@@ -140,3 +140,14 @@ def class_coverage(probs: torch.Tensor) -> dict:
     h = torch.bincount(p.argmax(1), minlength=k).double() / len(p)
     return {"histogram": h, "kl_to_uniform": (torch.xlogy(h, h) + h * math.log(k)).sum().item(),
             "classes_seen": int((h > 0).sum())}
+
+
+def evaluate(real_features: torch.Tensor, fake_features: torch.Tensor, fake_probs: torch.Tensor,
+             kid_subsets: int = 100, kid_subset_size: int = 1000, seed: int = 0) -> dict[str, float]:
+    """Every image metric at once: FID, KID (mean, std), IS, precision, recall (k = 3) and the
+    KL of the predicted-class histogram to uniform."""
+    kid_mean, kid_std = kid(real_features, fake_features, kid_subsets, kid_subset_size, seed)
+    precision, recall = precision_recall(real_features, fake_features, k=3)
+    return {"FID": fid(real_features, fake_features), "KID": kid_mean, "KID std": kid_std,
+            "IS": inception_score(fake_probs)[0], "precision": precision, "recall": recall,
+            "class KL": class_coverage(fake_probs)["kl_to_uniform"]}

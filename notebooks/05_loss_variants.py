@@ -50,6 +50,7 @@ import torch
 from gan_lab import metrics, models, toy
 from gan_lab.data import BatchSource
 from gan_lab.features import extract, load_classifier
+from gan_lab.latent import generate
 from gan_lab.losses import LOSSES, get_loss, gradient_penalty
 from gan_lab.plots import plot_history, show_images
 from gan_lab.train import Trainer, fit_discriminator
@@ -276,27 +277,21 @@ classifier = load_classifier(data.name)
 n = settings.pick(full=2000, quick=500)
 order = torch.randperm(len(data), generator=torch.Generator().manual_seed(settings.seed))
 feats_a, _ = extract(classifier, data.images[order[:n]])
-feats_b, _ = extract(classifier, data.images[order[n:2 * n]])
-kid_args = dict(subsets=settings.pick(full=50, quick=10), subset_size=min(n, 1000), seed=settings.seed)
+kid_args = dict(kid_subsets=settings.pick(full=50, quick=10), kid_subset_size=min(n, 1000), seed=settings.seed)
 
-
-def quality(features):
-    kid_mean, kid_std = metrics.kid(feats_a, features, **kid_args)
-    return metrics.fid(feats_a, features), kid_mean, kid_std
-
-
-table = {"real data (floor)": (None, None, *quality(feats_b))}
+table = {"real data (floor)": metrics.evaluate(feats_a, *extract(classifier, data.images[order[n:2 * n]]), **kid_args)}
 for name, run in runs.items():
-    generated = torch.cat([run.sample(500) for _ in range(-(-n // 500))])[:n]
-    table[name] = (run.step, 1000 * run.elapsed / run.step, *quality(extract(classifier, generated)[0]))
+    table[name] = metrics.evaluate(feats_a, *extract(classifier, generate(run.generator, n, settings.seed)), **kid_args)
 
-print(f"{'':>18}{'G steps':>9}{'ms/step':>9}{'FID':>9}{'KID':>10}{'± std':>9}")
-for name, (steps_, ms, fid_, kid_, kid_std) in table.items():
-    steps_text = f"{steps_:>9d}{ms:>9.1f}" if steps_ else f"{'':>18}"
-    print(f"{name:>18}{steps_text}{fid_:>9.2f}{kid_:>10.4f}{kid_std:>9.4f}")
-ranking = sorted(runs, key=lambda name: table[name][3])
+columns = ("FID", "KID", "KID std", "precision", "recall", "class KL")
+print(f"{'':>18}{'G steps':>9}{'ms/step':>9}" + "".join(f"{c:>10}" for c in columns))
+for name, row in table.items():
+    run = runs.get(name)
+    steps_text = f"{run.step:>9d}{1000 * run.elapsed / run.step:>9.1f}" if run else " " * 18
+    print(f"{name:>18}{steps_text}" + "".join(f"{row[c]:>10.3f}" for c in columns))
+ranking = sorted(runs, key=lambda name: table[name]["KID"])
 print("\nranked by KID (lower is better), this seed and budget:", " < ".join(ranking))
-assert all(table[name][3] > table["real data (floor)"][3] for name in runs), "no generator beats the data"
+assert all(table[name]["KID"] > table["real data (floor)"]["KID"] for name in runs), "no generator beats the data"
 
 # %% [markdown]
 # **How to read the table.** Look at the step counts first: on an equal clock the

@@ -90,13 +90,8 @@ kid_subsets, kid_size = settings.pick(full=(100, 1000), quick=(10, 500))
 
 
 def score(images):
-    """All metrics of ``images`` against the real half A."""
-    feats, probs = extract(classifier, images)
-    kid_mean, kid_std = metrics.kid(feats_a, feats, kid_subsets, kid_size, seed=settings.seed)
-    precision, recall = metrics.precision_recall(feats_a, feats, k=3)
-    return {"FID": metrics.fid(feats_a, feats), "KID": kid_mean, "KID std": kid_std,
-            "IS": metrics.inception_score(probs)[0], "precision": precision, "recall": recall,
-            "class KL": metrics.class_coverage(probs)["kl_to_uniform"]}
+    """All metrics of ``images`` against the real half A (gan_lab.metrics.evaluate)."""
+    return metrics.evaluate(feats_a, *extract(classifier, images), kid_subsets, kid_size, seed=settings.seed)
 
 
 def show_table(rows):
@@ -197,20 +192,13 @@ assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real 
 # the other extreme:
 
 # %%
+from gan_lab.latent import generate
 from gan_lab.models import DCGANGenerator
-
-
-def generate(generator, count, seed):
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        return torch.cat([generator(torch.randn(500, generator.latent_dim, generator=g))
-                          for _ in range(-(-count // 500))])[:count]
-
 
 rows = {"real B (floor)": floor}
 if data.name == "mnist":
     torch.manual_seed(settings.seed)
-    rows["untrained DCGAN"] = score(generate(DCGANGenerator().eval(), n, settings.seed))
+    rows["untrained DCGAN"] = score(generate(DCGANGenerator(), n, settings.seed))
     samples = {}
     for name in ("mlp-mnist", "dcgan-mnist"):
         samples[name] = generate(pretrained.load_pretrained(name), n, settings.seed)

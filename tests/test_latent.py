@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from gan_lab.latent import lerp, slerp
+from gan_lab.latent import generate, lerp, slerp
 
 
 def test_lerp_endpoints_and_midpoint():
@@ -48,3 +48,14 @@ def test_linear_path_cuts_inside_the_shell():
 def test_slerp_same_direction_falls_back_to_lerp():
     z = torch.randn(8)
     assert torch.allclose(slerp(z, 2 * z, 3)[1], 1.5 * z)
+
+
+def test_generate_is_seeded_batched_and_restores_mode():
+    from gan_lab.models import MLPGenerator
+
+    G = MLPGenerator(latent_dim=4, hidden=(8,))
+    a = generate(G, 7, seed=3, batch_size=3)
+    assert a.shape == (7, 1, 28, 28) and G.training
+    assert torch.allclose(a, generate(G, 7, seed=3, batch_size=500), atol=1e-6)  # batch-size free
+    z = torch.randn(7, 4, generator=torch.Generator().manual_seed(3))
+    assert torch.allclose(a, G.eval()(z), atol=1e-6)

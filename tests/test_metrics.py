@@ -185,3 +185,14 @@ def test_corruptions():
     labels = torch.arange(10).repeat(3)
     dropped = corrupt.drop_classes(torch.arange(30.0).view(30, 1, 1, 1), labels, 4)
     assert len(dropped) == 30 and all(int(v) % 10 >= 4 for v in dropped.flatten())
+
+
+def test_evaluate_collects_every_metric():
+    g = torch.Generator().manual_seed(11)
+    real, fake = torch.randn(300, 6, generator=g), torch.randn(300, 6, generator=g) + 0.5
+    probs = torch.softmax(torch.randn(300, 10, generator=g), 1)
+    out = metrics.evaluate(real, fake, probs, kid_subsets=5, kid_subset_size=100)
+    assert out["FID"] == pytest.approx(metrics.fid(real, fake))
+    assert (out["KID"], out["KID std"]) == pytest.approx(metrics.kid(real, fake, 5, 100))
+    assert (out["precision"], out["recall"]) == metrics.precision_recall(real, fake)
+    assert out["IS"] == pytest.approx(metrics.inception_score(probs)[0])
