@@ -276,3 +276,8 @@ def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss 
         if callback is not None and (step + 1) % every == 0:
             callback(step + 1, discriminator)
     return history
+
+
+def recent_mean(history: dict[str, list[float]], n: int = 500) -> dict[str, float]:
+    """Mean of the last ``n`` entries of every history series (the state a run settled in)."""
+    return {key: sum(values[-n:]) / len(values[-n:]) for key, values in history.items() if values}

@@ -49,7 +49,7 @@ import torch
 from gan_lab import models, theory, toy
 from gan_lab.losses import get_loss
 from gan_lab.plots import plot_density_1d, plot_history
-from gan_lab.train import Trainer
+from gan_lab.train import Trainer, recent_mean
 
 # %% [markdown]
 # ## 1. Two players, one number
@@ -253,7 +253,7 @@ axes[0].axhline(math.log(2), color="gray", ls=":")
 axes[1].axhline(0.5, color="gray", ls=":")
 plt.tight_layout()
 
-last = {k: torch.tensor(v[-500:], dtype=torch.float64).mean().item() for k, v in gan.history.items()}
+last = recent_mean(gan.history, 500)
 print(f"last 500 steps: L_D {last['loss_d']:.3f} (2 log 2 = {2 * math.log(2):.3f}), "
       f"L_G {last['loss_g']:.3f} (log 2 = {math.log(2):.3f}), "
       f"D(x) {last['d_real']:.3f}, D(G(z)) {last['d_fake']:.3f}")

@@ -52,7 +52,7 @@ from torch import nn
 from gan_lab import models
 from gan_lab.data import BatchSource
 from gan_lab.plots import plot_history, plot_snapshots, show_images
-from gan_lab.train import Trainer
+from gan_lab.train import Trainer, recent_mean
 
 # %% [markdown]
 # ## 1. Data: one tensor, no per-image work
@@ -130,7 +130,7 @@ show_images(gan.sample(gan.fixed_noise), nrow=8, title=f"G(z) for 64 fixed z aft
 # %%
 axes = plot_history(gan.history, window=settings.pick(full=200, quick=10))
 plt.tight_layout()
-tail = {k: sum(v[-500:]) / len(v[-500:]) for k, v in gan.history.items()}
+tail = recent_mean(gan.history, 500)
 print("last 500 steps: " + ", ".join(f"{k} {tail[k]:.3f}" for k in ("loss_d", "loss_g", "d_real", "d_fake")))
 
 # %% [markdown]
@@ -163,14 +163,10 @@ show_images(broken.sample(broken.fixed_noise[:32]), nrow=8,
             title=f"broken run after {broken.step} generator steps");
 
 # %%
-def mean_last(history, key, n=200):
-    return sum(history[key][-n:]) / len(history[key][-n:])
-
-
-for name, run in (("healthy", gan), ("broken", broken)):
-    print(f"{name:8s}: D(G(z)) {mean_last(run.history, 'd_fake'):.2e}, "
-          f"|grad G| {mean_last(run.history, 'grad_norm_g'):.2e}")
-assert mean_last(broken.history, "d_fake") < mean_last(gan.history, "d_fake"), \
+settled = {name: recent_mean(run.history, 200) for name, run in (("healthy", gan), ("broken", broken))}
+for name, last in settled.items():
+    print(f"{name:8s}: D(G(z)) {last['d_fake']:.2e}, |grad G| {last['grad_norm_g']:.2e}")
+assert settled["broken"]["d_fake"] < settled["healthy"]["d_fake"], \
     "the over-strong discriminator should reject fakes more confidently"
 
 # %% [markdown]

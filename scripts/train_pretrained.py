@@ -20,7 +20,7 @@ import torch
 from gan_lab import load_course_data, load_settings, models, seed_everything
 from gan_lab.checkpoint import save_generator
 from gan_lab.data import BatchSource
-from gan_lab.train import Trainer
+from gan_lab.train import Trainer, recent_mean
 
 RECIPES = {  # name: (generator, discriminator, steps); batch 64, non-saturating loss, Adam(2e-4, 0.5)
     "mlp": (models.MLPGenerator, models.MLPDiscriminator, 30_000),
@@ -40,14 +40,14 @@ def train(name: str, seed: int, steps: int | None) -> None:
     start = time.perf_counter()
     trainer.train(steps)
     seconds = time.perf_counter() - start
-    tail = {k: sum(v[-500:]) / len(v[-500:]) for k, v in trainer.history.items() if k != "step"}
+    tail = recent_mean(trainer.history, 500)
     meta = {
         "model": name, "generator": type(trainer.generator).__name__,
         "generator_config": trainer.generator.config,
         "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": 64,
         "loss": trainer.loss.name, "steps": steps, "seed": seed,
         "train_seconds": round(seconds, 1),
-        "last_500_steps": {k: round(v, 4) for k, v in tail.items() if k != "seconds"},
+        "last_500_steps": {k: round(v, 4) for k, v in tail.items() if k not in ("step", "seconds")},
         "torch": str(torch.__version__), "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
         "command": f"GAN_LAB_DATASET={settings.dataset} GAN_LAB_SPLIT={settings.split} "
                    f"python scripts/train_pretrained.py {name} --seed {seed} --steps {steps}",

@@ -210,3 +210,11 @@ def test_generator_only_checkpoints(tmp_path):
     G2 = load_generator(path)
     z = torch.randn(4, 8)
     assert torch.equal(G(z), G2(z)) and not G2.training
+
+
+def test_recent_mean():
+    from gan_lab.train import recent_mean
+
+    h = {"loss_d": [1.0, 2.0, 3.0, 5.0], "step": [1, 2, 3, 4], "empty": []}
+    assert recent_mean(h, 2) == {"loss_d": 4.0, "step": 3.5}
+    assert recent_mean(h, 10)["loss_d"] == pytest.approx(2.75)
