@@ -8,7 +8,6 @@ The course's FID/KID/precision/recall live in the penultimate layer of
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -17,8 +16,7 @@ from tqdm.auto import tqdm
 
 from .checkpoint import load, rebuild
 from .data import BatchSource
-
-WEIGHTS = Path(__file__).resolve().parent / "weights"
+from .pretrained import WEIGHTS
 
 
 def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,

@@ -74,6 +74,11 @@ def grid(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> GaussianMixt
     return GaussianMixture(torch.stack([xx.flatten(), yy.flatten()], 1), std)
 
 
+def step_generator(seed: int, step: int) -> torch.Generator:
+    """A generator seeded from ``(seed, step)``: any step's batch is reproducible on its own."""
+    return torch.Generator().manual_seed(seed * 1_000_003 + step)
+
+
 class SampleSource:
     """Minibatches drawn fresh from a distribution, for the trainer: ``batch(step)``.
 
@@ -88,7 +93,7 @@ class SampleSource:
         self.batches_per_epoch = 1  # an "epoch" is one batch: the supply never runs out
 
     def batch(self, step: int) -> torch.Tensor:
-        g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
+        g = step_generator(self.seed, step)
         return self.distribution.sample(self.batch_size, g)
 
 
@@ -102,6 +107,6 @@ class VerticalSegment:
         self.batches_per_epoch = 1
 
     def batch(self, step: int) -> torch.Tensor:
-        g = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
+        g = step_generator(self.seed, step)
         u = torch.rand(self.batch_size, 1, generator=g)
         return torch.cat([torch.full_like(u, self.theta), u], 1)

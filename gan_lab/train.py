@@ -36,6 +36,32 @@ class NonFiniteLossError(FloatingPointError):
     """A loss became NaN or infinite; training stopped."""
 
 
+def check_finite(loss: torch.Tensor, who: str, step: int) -> None:
+    """Stop before a NaN or infinite loss can reach the weights."""
+    if not torch.isfinite(loss):
+        raise NonFiniteLossError(
+            f"The {who} loss became {loss.item()} at step {step}; training stopped and the "
+            "models keep their last finite weights. Lower the learning rate, check the data "
+            "range ([-1, 1]), or try another loss.")
+
+
+def critic_update(loss: GANLoss, critic: nn.Module, opt: torch.optim.Optimizer,
+                  real_scores: torch.Tensor, fake_scores: torch.Tensor, real: torch.Tensor,
+                  fake: torch.Tensor, step: int, rng: torch.Generator | None = None) -> torch.Tensor:
+    """One critic step: L_D (+ the loss's penalty at ``real``/``fake``), an optimizer step,
+    then the loss's post-step hook (weight clipping for WGAN). Returns the detached loss."""
+    value = loss.discriminator_loss(real_scores, fake_scores)
+    penalty = loss.penalty(critic, real, fake, rng)
+    if penalty is not None:
+        value = value + penalty
+    check_finite(value, "discriminator", step)
+    opt.zero_grad(set_to_none=True)
+    value.backward()
+    opt.step()
+    loss.after_critic_step(critic)
+    return value.detach()
+
+
 def grad_norm(model: nn.Module) -> float:
     """‖∇θ‖₂ over all of ``model``'s parameters (0 when none has a gradient)."""
     norms = [p.grad.detach().norm(2) for p in model.parameters() if p.grad is not None]
@@ -100,35 +126,20 @@ class Trainer:
         with torch.set_grad_enabled(keep_fake):
             fake = self.generator(self.noise(len(real)))
         real_scores, fake_scores = self._scores(real, fake.detach())
-        loss = self.loss.discriminator_loss(real_scores, fake_scores)
-        penalty = self.loss.penalty(self.discriminator, real, fake.detach(), self.rng)
-        if penalty is not None:
-            loss = loss + penalty
-        self._check_finite(loss, "discriminator")
-        self.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt_d.step()
-        self.loss.after_critic_step(self.discriminator)
-        return loss.detach(), real_scores.detach(), fake_scores.detach(), fake
+        loss = critic_update(self.loss, self.discriminator, self.opt_d, real_scores, fake_scores,
+                             real, fake.detach(), self.step + 1, self.rng)
+        return loss, real_scores.detach(), fake_scores.detach(), fake
 
     def generator_step(self, fake: torch.Tensor) -> torch.Tensor:
         """One update of G through the (just updated) D, on fakes ``G(z)`` with their graph."""
         self.discriminator.requires_grad_(False)  # no weight gradients for D here
         loss = self.loss.generator_loss(self.discriminator(fake))
         self.discriminator.requires_grad_(True)
-        self._check_finite(loss, "generator")
+        check_finite(loss, "generator", self.step + 1)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
         return loss.detach()
-
-    def _check_finite(self, loss: torch.Tensor, who: str) -> None:
-        """Stop before a NaN or infinite loss can reach the weights."""
-        if not torch.isfinite(loss):
-            raise NonFiniteLossError(
-                f"The {who} loss became {loss.item()} at step {self.step + 1}; training stopped "
-                "and the models keep their last finite weights. Lower the learning rate, check "
-                "the data range ([-1, 1]), or try another loss.")
 
     def train_step(self) -> dict[str, float]:
         """``d_steps`` discriminator steps, then one generator step; returns the step's record."""
@@ -264,14 +275,8 @@ def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss 
     history = []
     for step in tqdm(range(steps), disable=not progress, desc="discriminator"):
         x_real, x_fake = real.batch(step).to(device), fake.batch(step).to(device)
-        value = loss.discriminator_loss(discriminator(x_real), discriminator(x_fake))
-        penalty = loss.penalty(discriminator, x_real, x_fake)
-        if penalty is not None:
-            value = value + penalty
-        opt.zero_grad(set_to_none=True)
-        value.backward()
-        opt.step()
-        loss.after_critic_step(discriminator)
+        value = critic_update(loss, discriminator, opt, discriminator(x_real), discriminator(x_fake),
+                              x_real, x_fake, step + 1)
         history.append(value.item())
         if callback is not None and (step + 1) % every == 0:
             callback(step + 1, discriminator)

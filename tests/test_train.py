@@ -218,3 +218,19 @@ def test_recent_mean():
     h = {"loss_d": [1.0, 2.0, 3.0, 5.0], "step": [1, 2, 3, 4], "empty": []}
     assert recent_mean(h, 2) == {"loss_d": 4.0, "step": 3.5}
     assert recent_mean(h, 10)["loss_d"] == pytest.approx(2.75)
+
+
+def test_fit_discriminator_stops_on_nan_before_the_weights_change():
+    from gan_lab.train import fit_discriminator
+
+    class Bad:
+        batch_size = 8
+
+        def batch(self, step):
+            return torch.full((8, 2), float("nan"))
+
+    _, D = models.toy_pair(dim=2, hidden=(8,))
+    before = torch.cat([p.detach().flatten() for p in D.parameters()]).clone()
+    with pytest.raises(NonFiniteLossError, match="discriminator loss became nan at step 1"):
+        fit_discriminator(D, Bad(), toy.SampleSource(toy.ring(), 8), steps=5, progress=False)
+    assert torch.equal(torch.cat([p.detach().flatten() for p in D.parameters()]), before)
