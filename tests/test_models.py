@@ -54,3 +54,39 @@ def test_batch_norm_detection():
     assert models.has_batch_norm(models.DCGANDiscriminator())
     assert not models.has_batch_norm(models.DCGANDiscriminator(batch_norm=False))
     assert not models.has_batch_norm(models.MLPDiscriminator())
+
+
+def test_dropout_keeps_each_unit_with_probability_one_minus_p():
+    p, n = 0.3, 200_000
+    drop = models.Dropout(p).train()
+    x = torch.full((n,), 2.0)
+    y = drop(x)
+    # every output is 0 or x / (1 - p), as in inverted dropout
+    assert torch.all((y == 0) | torch.isclose(y, torch.tensor(2.0 / (1 - p))))
+    kept = (y != 0).double().mean().item()
+    sd = (p * (1 - p) / n) ** 0.5                       # binomial standard error
+    assert abs(kept - (1 - p)) < 5 * sd, f"kept {kept}, expected {1 - p} ± {5 * sd:.4f}"
+    assert abs(y.double().mean().item() - 2.0) < 5 * 2 / (1 - p) * sd   # E[y] = x
+
+
+def test_dropout_gradient_is_the_mask_and_eval_is_identity():
+    drop = models.Dropout(0.5).train()
+    x = torch.randn(1000, requires_grad=True)
+    y = drop(x)
+    y.sum().backward()
+    assert torch.equal(x.grad, torch.where(y != 0, 2.0, 0.0))   # dy/dx = m / (1 - p)
+    drop.eval()
+    assert drop(x) is x
+    assert models.Dropout(0.0).train()(x) is x
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        models.Dropout(1.0)
+
+
+def test_dropout_matches_nn_dropout_in_distribution():
+    """Same keep rate as torch's own nn.Dropout at several p (both measured, 100k units)."""
+    torch.manual_seed(0)
+    x = torch.ones(100_000)
+    for p in (0.1, 0.3, 0.7):
+        ours = (models.Dropout(p).train()(x) != 0).double().mean().item()
+        theirs = (torch.nn.Dropout(p).train()(x) != 0).double().mean().item()
+        assert abs(ours - theirs) < 5 * (2 * p * (1 - p) / 1e5) ** 0.5

@@ -6,7 +6,7 @@ import torch
 from gan_lab import models, toy
 from gan_lab.checkpoint import CheckpointError, load_generator, save_generator
 from gan_lab.data import BatchSource
-from gan_lab.train import HISTORY_KEYS, NonFiniteLossError, Trainer
+from gan_lab.train import HISTORY_KEYS, NonFiniteLossError, Trainer, grad_norm
 
 
 def image_source(n=256, batch=32, seed=0):
@@ -234,3 +234,13 @@ def test_fit_discriminator_stops_on_nan_before_the_weights_change():
     with pytest.raises(NonFiniteLossError, match="discriminator loss became nan at step 1"):
         fit_discriminator(D, Bad(), toy.SampleSource(toy.ring(), 8), steps=5, progress=False)
     assert torch.equal(torch.cat([p.detach().flatten() for p in D.parameters()]), before)
+
+
+def test_grad_norm_is_the_norm_of_all_gradients_together():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 3))
+    net(torch.randn(11, 5)).pow(2).sum().backward()
+    flat = torch.cat([p.grad.double().flatten() for p in net.parameters()])
+    expected = flat.pow(2).sum().sqrt().item()            # sqrt of the sum of all squares, float64
+    assert grad_norm(net) == pytest.approx(expected, rel=1e-6)
+    assert grad_norm(torch.nn.Linear(2, 2)) == 0.0        # no gradients yet
