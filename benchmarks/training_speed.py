@@ -6,10 +6,13 @@ torchvision-style Dataset that turns each image into a PIL image and back
 (ToTensor + Normalize), a DataLoader, a discriminator ending in Sigmoid with BCELoss, and
 separate real and fake passes, written out as in PyTorch's DCGAN tutorial. Rounds alternate between the two loops; the median counts.
 The typical loop loads in the main process (``--workers 0``), its fastest setting on a
-2-core CPU; ``--workers 2`` (the PyTorch DCGAN tutorial's setting) measures the other.
+2-core CPU; ``--workers 2`` (the PyTorch DCGAN tutorial's setting) measures the other. Its
+discriminator uses ``nn.Dropout``, as a tutorial would; ``--shared-dropout`` gives it
+gan_lab's faster ``Dropout`` as well, to see what the loop alone buys.
 
     python benchmarks/training_speed.py            # about 2 minutes on a 2-core CPU
     python benchmarks/training_speed.py --steps 20 --rounds 1   # a quick look
+    python benchmarks/training_speed.py --profile  # and the kernels a gan_lab step spends on
 """
 
 from __future__ import annotations
@@ -40,6 +43,17 @@ class TutorialMNIST(Dataset):
 
     def __getitem__(self, i):
         return self.transform(Image.fromarray(self.pixels[i].numpy(), mode="L")), 0
+
+
+def with_torch_dropout(model: nn.Module) -> nn.Module:
+    """The same network with ``nn.Dropout`` (what a tutorial writes) in place of gan_lab's
+    ``Dropout`` (same distribution, a cheaper mask); dropout has no weights to copy."""
+    for name, child in model.named_children():
+        if isinstance(child, models.Dropout):
+            setattr(model, name, nn.Dropout(child.p))
+        else:
+            with_torch_dropout(child)
+    return model
 
 
 def typical_loop(G, D, pixels, batch_size, steps, latent_dim, workers=0):
@@ -104,18 +118,36 @@ def gan_lab_loop(G, D, images, batch_size, steps):
     return time.perf_counter() - start
 
 
+def kernel_shares(G, D, images, batch_size, steps, top=6):
+    """Where a gan_lab step spends its time: the ``top`` kernels by share of self CPU time
+    (torch.profiler over ``steps`` steps), so you can see what both loops must pay alike."""
+    from torch.profiler import ProfilerActivity, profile
+    trainer = Trainer(G, D, BatchSource(images, batch_size), "non-saturating")
+    trainer.train(3, progress=False)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        trainer.train(steps, progress=False)
+    events = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    total = sum(e.self_cpu_time_total for e in events)
+    return {e.key: e.self_cpu_time_total / total for e in events[:top]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--workers", type=int, default=0, help="DataLoader workers of the typical loop")
+    parser.add_argument("--shared-dropout", action="store_true",
+                        help="give the typical loop gan_lab's Dropout too (default: nn.Dropout)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the kernels that take most of a gan_lab step")
     args = parser.parse_args()
     data = load_dataset("mnist", "test")
     pixels = ((data.images[:, 0] + 1) * 127.5).round().to(torch.uint8)   # the raw uint8 images
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {data!r}, "
           f"batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds, typical loop with "
-          f"{args.workers} DataLoader workers")
+          f"{args.workers} DataLoader workers and "
+          f"{'gan_lab' if args.shared_dropout else 'torch.nn'} Dropout")
     pairs = {
         "MLP GAN": lambda: (models.MLPGenerator(), models.MLPDiscriminator()),
         "DCGAN": lambda: (models.DCGANGenerator(), models.DCGANDiscriminator()),
@@ -125,6 +157,7 @@ def main():
         for _ in range(args.rounds):
             seed_everything(0)
             G, D = make()
+            D = D if args.shared_dropout else with_torch_dropout(D)
             t = typical_loop(G, D, pixels, args.batch_size, args.steps, G.latent_dim, args.workers)
             rates["typical"].append(args.steps * args.batch_size / t)
             seed_everything(0)
@@ -134,6 +167,11 @@ def main():
         typical, ours = statistics.median(rates["typical"]), statistics.median(rates["gan_lab"])
         print(f"\n{name:8s} typical loop {typical:8.0f} img/s | gan_lab {ours:8.0f} img/s | "
               f"ratio {ours / typical:.2f}x")
+        if args.profile:
+            seed_everything(0)
+            shares = kernel_shares(*make(), data.images, args.batch_size, min(args.steps, 30))
+            print("  gan_lab step, share of CPU time: " +
+                  ", ".join(f"{k} {v:.0%}" for k, v in shares.items()))
 
 
 if __name__ == "__main__":
