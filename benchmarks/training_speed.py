@@ -4,7 +4,8 @@ Both train the same architecture (MLP GAN, then DCGAN) on the same MNIST images 
 same batch size and Adam settings. The typical loop is the one most tutorials paste: a
 torchvision-style Dataset that turns each image into a PIL image and back
 (ToTensor + Normalize), a DataLoader, a discriminator ending in Sigmoid with BCELoss, and
-separate real and fake passes, written out as in PyTorch's DCGAN tutorial. Rounds alternate between the two loops; the median counts.
+separate real and fake passes, structured like PyTorch's DCGAN tutorial. Rounds alternate
+between the two loops; the median counts.
 The typical loop loads in the main process (``--workers 0``), its fastest setting on a
 2-core CPU; ``--workers 2`` (the PyTorch DCGAN tutorial's setting) measures the other. Its
 discriminator uses ``nn.Dropout``, as a tutorial would; ``--shared-dropout`` gives it
@@ -57,56 +58,53 @@ def with_torch_dropout(model: nn.Module) -> nn.Module:
 
 
 def typical_loop(G, D, pixels, batch_size, steps, latent_dim, workers=0):
-    """The loop as tutorials write it, step for step the one in PyTorch's DCGAN tutorial
-    (real and fake halves of the D loss backpropagated separately, statistics read with
-    ``.item()``, losses kept in lists); returns seconds for ``steps`` steps after 3 warm-up steps."""
+    """The loop as tutorials write it, structured like PyTorch's DCGAN tutorial: the real and
+    fake halves of D's loss backpropagated one after the other, D(x) and D(G(z)) read with
+    ``.item()`` every step, losses kept in lists. Returns seconds for ``steps`` steps after
+    3 warm-up steps."""
     tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
     loader = DataLoader(TutorialMNIST(pixels, tf), batch_size=batch_size, shuffle=True, drop_last=True,
                         num_workers=workers)
-    netD, netG = nn.Sequential(D, nn.Sigmoid()), G
-    criterion = nn.BCELoss()
-    optimizerD = torch.optim.Adam(netD.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    optimizerG = torch.optim.Adam(netG.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    real_label, fake_label = 1.0, 0.0
-    G_losses, D_losses = [], []
+    D = nn.Sequential(D, nn.Sigmoid())
+    bce = nn.BCELoss()
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    losses_d, losses_g = [], []
     done, start = 0, None
     while True:
-        for data in loader:
+        for real, _ in loader:
             if done == 3:
                 start = time.perf_counter()
             if done == steps + 3:
                 return time.perf_counter() - start
-            # (1) update D: maximize log(D(x)) + log(1 - D(G(z)))
-            netD.zero_grad()
-            real_cpu = data[0]
-            b_size = real_cpu.size(0)
-            label = torch.full((b_size,), real_label, dtype=torch.float)
-            output = netD(real_cpu).view(-1)
-            errD_real = criterion(output, label)
-            errD_real.backward()
-            D_x = output.mean().item()
-            noise = torch.randn(b_size, latent_dim)
-            fake = netG(noise)
-            label.fill_(fake_label)
-            output = netD(fake.detach()).view(-1)
-            errD_fake = criterion(output, label)
-            errD_fake.backward()
-            D_G_z1 = output.mean().item()
-            errD = errD_real + errD_fake
-            optimizerD.step()
-            # (2) update G: maximize log(D(G(z)))
-            netG.zero_grad()
-            label.fill_(real_label)
-            output = netD(fake).view(-1)
-            errG = criterion(output, label)
-            errG.backward()
-            D_G_z2 = output.mean().item()
-            optimizerG.step()
+            b = real.size(0)
+            target = torch.ones(b)
+            # discriminator, real half: backward now
+            D.zero_grad()
+            p_real = D(real).view(-1)
+            loss_real = bce(p_real, target)
+            loss_real.backward()
+            d_x = p_real.mean().item()
+            # discriminator, fake half: backward again, then one optimizer step
+            fake = G(torch.randn(b, latent_dim))
+            target.fill_(0.0)
+            p_fake = D(fake.detach()).view(-1)
+            loss_fake = bce(p_fake, target)
+            loss_fake.backward()
+            d_g_z = p_fake.mean().item()
+            opt_d.step()
+            # generator: non-saturating loss through the updated discriminator
+            G.zero_grad()
+            target.fill_(1.0)
+            loss_g = bce(D(fake).view(-1), target)
+            loss_g.backward()
+            opt_g.step()
+            loss_d = loss_real + loss_fake
             if done % 50 == 0:
-                print(f"\r  typical step {done}: Loss_D {errD.item():.4f} Loss_G {errG.item():.4f} "
-                      f"D(x) {D_x:.4f} D(G(z)) {D_G_z1:.4f} / {D_G_z2:.4f}", end="")
-            G_losses.append(errG.item())
-            D_losses.append(errD.item())
+                print(f"\r  typical step {done}: loss_d {loss_d.item():.3f} loss_g {loss_g.item():.3f} "
+                      f"D(x) {d_x:.3f} D(G(z)) {d_g_z:.3f}", end="")
+            losses_d.append(loss_d.item())
+            losses_g.append(loss_g.item())
             done += 1
 
 
