@@ -23,6 +23,12 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(name="unavailable")
+def unavailable_fixture():
+    """:func:`unavailable` for test modules (which should not import conftest)."""
+    return unavailable
+
+
 @pytest.fixture(scope="session")
 def real_data():
     """``real_data(name, split)`` -> the whole split as an ``ImageDataset``, found or downloaded.
