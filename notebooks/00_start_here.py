@@ -108,6 +108,22 @@ show_images(per_class, nrow=10, title="Ten examples of each class (one class per
 #
 # Inside a notebook, sizes are chosen with `settings.pick(full=..., quick=...)`, so the same
 # cells run in both modes; nothing is forked.
+#
+# **Turning them on.** Either start JupyterLab with them, from the repository's folder (every
+# notebook's kernel inherits them; `GAN_LAB_DATA` must be an absolute path, since kernels run
+# in `notebooks/`):
+#
+# ```bash
+# GAN_LAB_QUICK=1 GAN_LAB_DATA=/absolute/path/to/data jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb
+# ```
+#
+# or set them inside one notebook in a cell *above* its settings cell, then run the settings
+# cell again:
+#
+# ```python
+# %env GAN_LAB_QUICK=1
+# %env GAN_LAB_DATA=/absolute/path/to/data
+# ```
 
 # %%
 steps = settings.pick(full=3000, quick=20)
