@@ -100,23 +100,33 @@ def _write_settings(folder: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-def _wait_for_open_file(lab_runtime: Path, process: subprocess.Popen, log: Path,
-                        timeout_s: float) -> str:
-    """The URL JupyterLab would open in a browser (its jpserver-*-open.html file), once up."""
+def _wait_until_up(base_url: str, token: str, process: subprocess.Popen, log: Path,
+                   timeout_s: float) -> None:
+    """Poll the server's /api/status until it answers (then its open files are written)."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while True:
         if process.poll() is not None:
             raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n"
                                f"{log.read_text(errors='replace')[-3000:]}")
-        opened = sorted(lab_runtime.glob("jpserver-file-to-run-*-open.html")) or sorted(
-            lab_runtime.glob("jpserver-*-open.html"))
-        if opened:
-            found = re.search(r'url=([^"]+)"', opened[0].read_text())
-            if found:
-                return found[1].replace("&amp;", "&")
-        time.sleep(0.3)
-    raise TimeoutError(f"JupyterLab did not start in {timeout_s:.0f} s:\n"
-                       f"{log.read_text(errors='replace')[-3000:]}")
+        try:
+            urllib.request.urlopen(f"{base_url}api/status?token={token}", timeout=5).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"JupyterLab did not start in {timeout_s:.0f} s:\n"
+                                   f"{log.read_text(errors='replace')[-3000:]}") from None
+            time.sleep(0.3)
+
+
+def _open_url(runtime: Path) -> str:
+    """The URL the server would open in a browser: its jpserver-file-to-run-*-open.html
+    when it was given a file, else its jpserver-*-open.html."""
+    opened = (sorted(runtime.glob("jpserver-file-to-run-*-open.html"))
+              or sorted(runtime.glob("jpserver-*-open.html")))
+    found = re.search(r'url=([^"]+)"', opened[0].read_text()) if opened else None
+    if not found:
+        raise RuntimeError(f"no browser-open file in {runtime}")
+    return found[1].replace("&amp;", "&")
 
 
 @contextmanager
@@ -145,10 +155,9 @@ def running_lab(repo_root: str | Path, lab_args: Sequence[str], port: int | None
         process = subprocess.Popen(command, cwd=repo_root, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        open_url = _wait_for_open_file(runtime, process, log, timeout_s)
         base_url = f"http://127.0.0.1:{port}/"
-        urllib.request.urlopen(f"{base_url}api/status?token={token}", timeout=10).read()
-        yield Lab(process, base_url, token, open_url, tmp, log)
+        _wait_until_up(base_url, token, process, log, timeout_s)
+        yield Lab(process, base_url, token, _open_url(runtime), tmp, log)
     finally:
         _stop(process)
 
