@@ -47,3 +47,55 @@ def test_start_stub_is_not_attempted(capsys):
         ...
     assert start.check_real_batch(stub) is False
     assert "Not attempted" in capsys.readouterr().out
+
+
+# -- the evaluation notebook --------------------------------------------------------------------
+from gan_lab import metrics  # noqa: E402
+from gan_lab.exercises import evaluation  # noqa: E402
+
+
+def test_evaluation_frechet_1d():
+    assert evaluation.check_frechet_1d(10)
+    _rejects(evaluation.check_frechet_1d, 10 ** 0.5)     # d instead of d²
+    _rejects(evaluation.check_frechet_1d, 9 + 1 + 4)     # (μ₁-μ₂)² + σ₁² + σ₂², cross term forgotten
+
+
+def _fid(real, fake, cov=torch.cov, root=True, square=False):
+    s1, s2 = cov(real.T), cov(fake.T)
+    if root:
+        tr = torch.linalg.eigvals(s1 @ s2).sqrt().real.sum()
+    else:
+        tr = (s1 @ s2).clamp(min=0).sqrt().trace()        # elementwise square root
+    d2 = (real.mean(0) - fake.mean(0)).pow(2).sum() + s1.trace() + s2.trace() - 2 * tr
+    return (d2.sqrt() if square else d2).item()
+
+
+def _biased_cov(x):
+    return torch.cov(x, correction=0)
+
+
+def _sqrt_each(real, fake):
+    s1, s2 = torch.cov(real.T), torch.cov(fake.T)
+    r1 = torch.linalg.eigh(s1)
+    r2 = torch.linalg.eigh(s2)
+    root1 = r1.eigenvectors @ torch.diag(r1.eigenvalues.clamp(min=0).sqrt()) @ r1.eigenvectors.T
+    root2 = r2.eigenvectors @ torch.diag(r2.eigenvalues.clamp(min=0).sqrt()) @ r2.eigenvectors.T
+    return ((real.mean(0) - fake.mean(0)).pow(2).sum() + s1.trace() + s2.trace()
+            - 2 * (root1 @ root2).trace()).item()                 # tr Σ₁^½ Σ₂^½, not tr (Σ₁Σ₂)^½
+
+
+def test_evaluation_fid():
+    assert evaluation.check_fid(_fid)
+    assert evaluation.check_fid(metrics.fid)
+    for wrong in (lambda r, f: _fid(r, f, square=True),          # d, not d²
+                  lambda r, f: _fid(r, f, cov=_biased_cov),     # covariance over n
+                  lambda r, f: _fid(r, f, root=False),          # elementwise square root
+                  _sqrt_each):
+        _rejects(evaluation.check_fid, wrong)
+
+
+def test_evaluation_inception_score_and_precision_recall():
+    assert evaluation.check_inception_score(10.0)
+    _rejects(evaluation.check_inception_score, 2.302585)          # log 10: forgot the exp
+    assert evaluation.check_lower_of_precision_recall("recall", 1.0, 0.4)
+    _rejects(evaluation.check_lower_of_precision_recall, "precision", 1.0, 0.4)
