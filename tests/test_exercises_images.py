@@ -99,3 +99,74 @@ def test_evaluation_inception_score_and_precision_recall():
     _rejects(evaluation.check_inception_score, 2.302585)          # log 10: forgot the exp
     assert evaluation.check_lower_of_precision_recall("recall", 1.0, 0.4)
     _rejects(evaluation.check_lower_of_precision_recall, "precision", 1.0, 0.4)
+
+
+# -- notebook 03 --------------------------------------------------------------------------------
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from gan_lab.exercises import mlp_gan  # noqa: E402
+
+
+def d_step(x, z, D, G, opt_D):
+    with torch.no_grad():
+        fake = G(z)
+    loss = F.softplus(-D(x)).mean() + F.softplus(D(fake)).mean()
+    opt_D.zero_grad()
+    loss.backward()
+    opt_D.step()
+    return loss.item()
+
+
+def _d_step_variant(kind):
+    def step(x, z, D, G, opt_D):
+        fake = G(z) if kind == "no-detach" else G(z).detach()
+        r, f = D(x), D(fake)
+        if kind == "sigmoid-bce":
+            loss = nn.BCELoss()(torch.sigmoid(r), torch.ones_like(r)) + \
+                nn.BCELoss()(torch.sigmoid(f), torch.zeros_like(f))
+        elif kind == "swapped":
+            loss = F.softplus(r).mean() + F.softplus(-f).mean()
+        elif kind == "sum":
+            loss = F.softplus(-r).sum() + F.softplus(f).sum()
+        elif kind == "ascent":
+            loss = -(F.softplus(-r).mean() + F.softplus(f).mean())
+        elif kind == "saturating-fake":
+            loss = F.softplus(-r).mean() - F.softplus(-f).mean()
+        else:
+            loss = F.softplus(-r).mean() + F.softplus(f).mean()
+        if kind != "no-zero-grad":
+            opt_D.zero_grad()
+        loss.backward()
+        opt_D.step()
+        return abs(loss.item()) if kind == "ascent" else loss.item()
+    return step
+
+
+def test_mlp_gan_d_step():
+    assert mlp_gan.check_d_step(d_step)
+    assert mlp_gan.check_d_step(_d_step_variant("right"))
+
+
+@pytest.mark.parametrize("kind", ["sigmoid-bce", "swapped", "sum", "ascent", "saturating-fake",
+                                  "no-detach", "no-zero-grad"])
+def test_mlp_gan_d_step_rejects(kind):
+    _rejects(mlp_gan.check_d_step, _d_step_variant(kind))
+
+
+def test_mlp_gan_small_checks(capsys):
+    assert mlp_gan.check_parameter_count(559_632)
+    _rejects(mlp_gan.check_parameter_count, 100 * 256 + 256 * 512 + 512 * 784)   # no biases
+    assert mlp_gan.check_minus_log_sigmoid(F.softplus(torch.tensor(200.0)).item())
+    _rejects(mlp_gan.check_minus_log_sigmoid, float(-torch.log(torch.sigmoid(torch.tensor(-200.0)))))
+    _rejects(mlp_gan.check_minus_log_sigmoid, 100.0)                              # BCELoss's clamp
+    from gan_lab.models import MLPGenerator
+    with torch.no_grad():
+        assert mlp_gan.check_samples(MLPGenerator().eval()(torch.randn(16, 100)))
+    _rejects(mlp_gan.check_samples, MLPGenerator()(torch.randn(16, 100)))           # still has a graph
+    _rejects(mlp_gan.check_samples, torch.zeros(16, 1, 28, 28))                     # all alike
+
+    def stub(x, z, D, G, opt_D):
+        ...
+    assert mlp_gan.check_d_step(stub) is False
+    assert "Not attempted" in capsys.readouterr().out
