@@ -170,3 +170,41 @@ def test_mlp_gan_small_checks(capsys):
         ...
     assert mlp_gan.check_d_step(stub) is False
     assert "Not attempted" in capsys.readouterr().out
+
+
+# -- notebook 04 --------------------------------------------------------------------------------
+import math  # noqa: E402
+
+from gan_lab.exercises import dcgan  # noqa: E402
+from gan_lab.latent import slerp  # noqa: E402
+
+
+def my_slerp(z0, z1, t):
+    omega = torch.arccos(z0 @ z1 / (z0.norm() * z1.norm()))
+    return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)
+
+
+def _nlerp(z0, z1, t):
+    v = (1 - t) * z0 + t * z1
+    return v / v.norm() * ((1 - t) * z0.norm() + t * z1.norm())
+
+
+def test_dcgan_slerp():
+    assert dcgan.check_slerp(my_slerp)
+    assert dcgan.check_slerp(lambda z0, z1, t: slerp(z0, z1, 5)[round(t * 4)] if t in (0, .25, .5, 1)
+                             else my_slerp(z0, z1, t))
+    for wrong in (lambda z0, z1, t: (1 - t) * z0 + t * z1,                       # lerp
+                  _nlerp,                                                        # normalized lerp
+                  lambda z0, z1, t: my_slerp(z0, z1, 1 - t),                     # t reversed
+                  lambda z0, z1, t: (math.sin((1 - t) * 1.0) * z0 + math.sin(t) * z1) / math.sin(1.0)):
+        _rejects(dcgan.check_slerp, wrong)
+
+
+def test_dcgan_small_checks():
+    assert dcgan.check_conv_transpose_size(14)
+    _rejects(dcgan.check_conv_transpose_size, 13)                                 # output_padding forgotten
+    assert dcgan.check_orthogonal_midpoint(50 ** 0.5)
+    _rejects(dcgan.check_orthogonal_midpoint, 10.0)
+    from gan_lab.models import DCGANDiscriminator, count_parameters
+    assert dcgan.check_parameter_count(count_parameters(DCGANDiscriminator(batch_norm=False)))
+    _rejects(dcgan.check_parameter_count, count_parameters(DCGANDiscriminator()))
