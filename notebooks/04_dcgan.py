@@ -132,7 +132,7 @@ for layer in discriminator.net:
 # fast path checks for batch norm and then skips its one-pass trick by itself.
 
 # %%
-steps = settings.pick(full=3_000, quick=30)
+steps = settings.pick(full=3_000, quick=20)
 dcgan = Trainer(generator, discriminator, BatchSource(data.images, 64, seed=settings.seed),
                 loss="non-saturating", seed=settings.seed)
 dcgan.snapshot()
