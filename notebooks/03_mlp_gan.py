@@ -565,8 +565,9 @@ mlp_gan.check_d_step(solution_d_step);
 #   the same $z$. `gan_lab.train` holds exactly these two; a plain loop around them trains.
 # - `Trainer` adds only bookkeeping (stopping, history, snapshots, checkpoints, progress);
 #   `fast=False` runs the two functions as written, `fast=True` the same math in fewer passes.
-# - Discriminators return logits; losses use softplus. `Sigmoid` + `BCELoss` loses the
-#   gradient in float32 well before $\sigma(\ell)$ itself rounds to 0 or 1 (section 2).
+# - Discriminators return logits; losses use softplus. In float32, `Sigmoid` + `BCELoss`
+#   loses the gradient for logits far below 0 long before $\sigma(\ell)$ itself rounds to 0,
+#   and for logits far above 0 as soon as it rounds to 1 (section 2 measures the thresholds).
 # - Watch samples from fixed noise and the *trends* of the curves; a discriminator that
 #   wins outright starves the generator of gradient.
 # - Training resumes exactly from a checkpoint, and can be time-boxed with `max_seconds`.
