@@ -22,6 +22,7 @@ holds all three, so a run saved and resumed continues exactly as if it had never
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -437,8 +438,7 @@ class Trainer:
         ``checkpoint.save_generator``; G itself when there is no EMA."""
         if self.ema is None:
             return self.generator
-        G = checkpoint.rebuild(checkpoint.model_record(self.ema.module)).to(self.device)
-        return G.eval()
+        return copy.deepcopy(self.ema.module).eval()
 
     # -- checkpoints ------------------------------------------------------------------------
     def options(self) -> dict:
