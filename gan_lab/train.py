@@ -22,6 +22,7 @@ holds all three, so a run saved and resumed continues exactly as if it had never
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -437,8 +438,7 @@ class Trainer:
         ``checkpoint.save_generator``; G itself when there is no EMA."""
         if self.ema is None:
             return self.generator
-        G = checkpoint.rebuild(checkpoint.model_record(self.ema.module)).to(self.device)
-        return G.eval()
+        return copy.deepcopy(self.ema.module).eval()
 
     # -- checkpoints ------------------------------------------------------------------------
     def options(self) -> dict:
@@ -502,12 +502,16 @@ class Trainer:
     def from_checkpoint(cls, path: str | Path, data, device=None) -> Trainer:
         """Rebuild models, loss, options and optimizers from a checkpoint and resume."""
         obj = _training_checkpoint(path)
+        loss_options = dict(obj["loss"]["options"])
         options = dict(obj.get("trainer", {"d_steps": obj["d_steps"]}))
-        if "betas" in options:
+        if "trainer" not in obj:  # written before optimizer settings left the loss objects
+            options.update(lr=loss_options.pop("lr", None), betas=loss_options.pop("betas", None))
+            loss_options.pop("d_steps", None)
+        if options.get("betas") is not None:
             options["betas"] = tuple(options["betas"])
         trainer = cls(checkpoint.build(obj["generator"]["class"], obj["generator"]["config"]),
                       checkpoint.build(obj["discriminator"]["class"], obj["discriminator"]["config"]),
-                      data, obj["loss"]["name"], device=device, **options, **obj["loss"]["options"])
+                      data, obj["loss"]["name"], device=device, **options, **loss_options)
         return trainer.load(path)
 
 
