@@ -26,7 +26,8 @@ def gaussian_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
-    """Fréchet distance between N(μ₁, Σ₁) and N(μ₂, Σ₂):
+    """The *squared* Fréchet distance d² between N(μ₁, Σ₁) and N(μ₂, Σ₂) (the number FID
+    reports; the distance d is its square root):
 
     d² = |μ₁ - μ₂|² + tr Σ₁ + tr Σ₂ - 2 tr (Σ₁ Σ₂)^½
 
@@ -42,7 +43,8 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
 
 
 def fid(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
-    """Fréchet distance between Gaussians fitted to the two feature sets (Heusel et al., 2017)."""
+    """FID: the squared Fréchet distance d² between Gaussians fitted to the two feature sets
+    (Heusel et al., 2017)."""
     return frechet_distance(*gaussian_stats(real_features), *gaussian_stats(fake_features))
 
 

@@ -91,10 +91,11 @@ def plot_history(history: dict, window: int = 25, axes=None, label: str | None =
     prefix = f"{label}: " if label else ""
     axes[0].plot(steps, moving_average(history["loss_d"], window), label=prefix + "$L_D$")
     axes[0].plot(steps, moving_average(history["loss_g"], window), label=prefix + "$L_G$")
-    axes[0].set(title="losses", xlabel="generator step")
+    axes[0].set(title="losses", xlabel="generator step", ylabel="loss (batch mean)")
     axes[1].plot(steps, moving_average(history["d_real"], window), label=prefix + "D(x)")
     axes[1].plot(steps, moving_average(history["d_fake"], window), label=prefix + "D(G(z))")
-    axes[1].set(title="discriminator on real and fake", xlabel="generator step")
+    axes[1].set(title="discriminator on real and fake", xlabel="generator step",
+                ylabel="D's output (batch mean)")
     for ax in axes:
         ax.legend(fontsize=8)
     return axes

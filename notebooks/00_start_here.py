@@ -137,19 +137,25 @@ print(f"A training cell in this mode would run {steps} steps.")
 # | 00 | start here | setup, data, short mode |
 # | 01 | the minimax game | the value function, game dynamics, a 1D GAN trained live |
 # | 02 | the optimal discriminator | $D^*$ derived and checked, JSD, why disjoint supports stall training |
-# | 03 | an MLP GAN on MNIST | the classic GAN, reading training curves, a broken run, checkpoints |
-# | 04 | DCGAN | the architecture guidelines, transposed-convolution shapes, latent interpolation |
-# | 05 | loss variants | BCE, LSGAN, WGAN, WGAN-GP, hinge: what each minimizes, compared on one budget |
-# | 06 | evaluating GANs | FID, KID, IS, precision/recall, coverage, real-data floors, memorization |
+# | 03 | an MLP GAN on MNIST | the discriminator and generator steps written out, reading training curves, a broken run, checkpoints |
+# | 04 | DCGAN | the architecture guidelines, transposed-convolution shapes, a first latent interpolation |
+# | 05 | evaluating GANs | FID, KID, IS, precision/recall, coverage, real-data floors, memorization |
+# | 06 | loss variants | BCE, LSGAN, WGAN, WGAN-GP, hinge: what each minimizes, scored with notebook 05's metrics |
+# | 07 | mode collapse and stabilization | seeing and measuring collapse, and the remedies |
+# | 08 | conditional GANs | telling the generator which class to draw |
+# | 09 | latent-space explorer | walking and editing the latent space interactively |
 #
-# Run them in order: each assumes the ideas of the ones before. (Notebook 05 uses the
-# metrics that notebook 06 explains; read 06's first sections first if you prefer.)
+# Run them in order: each uses only ideas taught in the ones before it.
 #
 # **Colab:** the badge at the top opens a notebook there; its setup cell installs `gan_lab`.
 # **Offline:** put the IDX files in a folder and set `GAN_LAB_DATA` (see the README).
 
 # %% [markdown]
 # ## Exercises
+#
+# Each check below is a function in `gan_lab/exercises/start.py`: it compares your answer
+# with its own computation and ends in `self_check(answer, passes, hint)`, which prints
+# "Correct!" or stops with a hint. An answer still left as `...` is reported as not attempted.
 #
 # **1.** Turn the first image back into the integer pixel values 0-255 it was read from, as a
 # `torch.uint8` tensor of shape `(28, 28)`. (Invert the scaling formula above.)
@@ -158,23 +164,41 @@ print(f"A training cell in this mode would run {steps} steps.")
 pixels = ...  # your code here
 
 # %%
-from gan_lab.exercise import self_check
+from gan_lab.exercises import start
 
-
-def check_1(answer):
-    return self_check(
-        answer,
-        lambda p: p.dtype == torch.uint8 and p.shape == (28, 28)
-        and torch.equal(p.float() / 127.5 - 1, images[0, 0]),
-        "pixel = (x + 1) * 127.5; round before .to(torch.uint8), and drop the channel axis.")
-
-
-check_1(pixels);
+start.check_pixels(pixels, images[0]);
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Solution (click the bar on the left to reveal)
-pixels = ((images[0, 0] + 1) * 127.5).round().to(torch.uint8)
-check_1(pixels);
+# Solution (its own name, so "Run all" keeps your answer above)
+solution_pixels = ((images[0, 0] + 1) * 127.5).round().to(torch.uint8)
+start.check_pixels(solution_pixels, images[0]);
+
+# %% [markdown]
+# **2.** Every training step of a GAN starts by drawing a batch of real images. Write
+# `real_batch(pixels, batch_size, rng)`: from a `torch.uint8` tensor of raw images
+# `(N, H, W)`, draw `batch_size` *different* images at random, using the random-number
+# generator `rng` (a `torch.Generator`) so that the same seed gives the same batch, and return
+# them as `float32` of shape `(batch_size, 1, H, W)` scaled to $[-1, 1]$ like the course's data.
+# The check calls your function on random images and compares with its own computation.
+
+# %%
+def real_batch(pixels, batch_size, rng):
+    ...  # your code here
+
+
+start.check_real_batch(real_batch);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Solution
+def solution_real_batch(pixels, batch_size, rng):
+    index = torch.randperm(len(pixels), generator=rng)[:batch_size]
+    return (pixels[index].float() / 127.5 - 1).unsqueeze(1)
+
+
+start.check_real_batch(solution_real_batch)
+raw = ((images[:1000, 0] + 1) * 127.5).round().to(torch.uint8)   # 1,000 images as stored on disk
+show_images(solution_real_batch(raw, 16, torch.Generator().manual_seed(0)), nrow=8,
+            title="a random real batch, as a training step sees it");
 
 # %% [markdown]
 # ## Summary

@@ -14,12 +14,13 @@
 # ---
 
 # %% [markdown]
-# # 06 · Evaluating GANs
+# # 05 · Evaluating GANs
 #
 # **What you will learn:** what FID, KID, Inception Score, precision/recall and class
 # coverage measure and what each misses; why every score needs the real-data floor beside
 # it; how the scores respond to known damage; why FID depends on the sample size and KID
-# does not; how to check for memorization; and how the course's generators score.
+# does not; how to check for memorization; and how the MLP GAN and the DCGAN of notebooks
+# 03 and 04 score. Notebook 06 (loss variants) and the ones after it use these metrics.
 #
 # **Prerequisites:** notebooks 03-04; means and covariances; k-nearest neighbours.
 #
@@ -68,6 +69,15 @@ print(f"classifier for {data.name}: trained on {record['data']}")
 print(f"held-out accuracy {record['held_out_accuracy']:.2%} (seed {record['seed']}, {record['train_seconds']:.0f} s)")
 
 # %% [markdown]
+# FID fits a Gaussian $\mathcal{N}(\mu_r, \Sigma_r)$ to the real features and
+# $\mathcal{N}(\mu_g, \Sigma_g)$ to the generated ones and reports the **squared** Fréchet
+# (2-Wasserstein) distance between them,
+#
+# $$\mathrm{FID} = d^2 = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{tr}\Sigma_r + \operatorname{tr}\Sigma_g
+#   - 2 \operatorname{tr}\big(\Sigma_r \Sigma_g\big)^{1/2},$$
+#
+# with the covariances estimated from $n$ samples (dividing by $n - 1$).
+#
 # | metric | compares | measures | misses |
 # |---|---|---|---|
 # | **FID** | Gaussians fitted to real and generated features | quality and diversity together, one number | anything non-Gaussian; biased upwards at small sample sizes |
@@ -79,21 +89,23 @@ print(f"held-out accuracy {record['held_out_accuracy']:.2%} (seed {record['seed'
 #
 # ## 2. The real-data floor
 #
-# No generator should be expected to beat the data against itself. Split the real images
-# into two disjoint halves and score one half as if it were generated.
+# No generator should be expected to beat the data against itself. Draw two disjoint
+# **random** sets of $n$ real images, A and B, and score B as if it were generated. Every
+# score in this notebook compares $n$ images with the $n$ of set A ($n = 5{,}000$ in full
+# mode), because FID depends on the sample size (section 4).
 
 # %%
-n = settings.pick(full=5_000, quick=1_000)
+n = settings.pick(full=5_000, quick=500)
 g = torch.Generator().manual_seed(settings.seed)
 order = torch.randperm(len(data), generator=g)
 real_a, real_b = data.images[order[:n]], data.images[order[n:2 * n]]
 labels_b = data.labels[order[n:2 * n]]
 feats_a, probs_a = extract(classifier, real_a)
-kid_subsets, kid_size = settings.pick(full=(100, 1000), quick=(10, 500))
+kid_subsets, kid_size = settings.pick(full=(100, 1000), quick=(10, 250))
 
 
 def score(images):
-    """All metrics of ``images`` against the real half A (gan_lab.metrics.evaluate)."""
+    """All metrics of ``images`` against the real set A (gan_lab.metrics.evaluate)."""
     return metrics.evaluate(feats_a, *extract(classifier, images), kid_subsets, kid_size, seed=settings.seed)
 
 
@@ -106,25 +118,45 @@ def show_table(rows):
 
 floor = score(real_b)
 show_table({"real B vs real A": floor})
+print(f"n = {n:,} images per side")
 
 # %% [markdown]
+# Why random sets? Contiguous blocks of a dataset need not come from the same distribution:
+# MNIST's test set, for one, holds 5,000 images from NIST's SD-3 writers (Census Bureau
+# employees) followed by 5,000 from SD-1 (high-school students). Compare the first $n$ images
+# with the last $n$:
+
+# %%
+first, last = data.images[:n], data.images[-n:]
+fid_blocks = metrics.fid(extract(classifier, first)[0], extract(classifier, last)[0])
+print(f"{data.name}/{data.split}: FID first {n:,} vs last {n:,} = {fid_blocks:.2f}; "
+      f"two random sets: {floor['FID']:.2f} "
+      f"({fid_blocks / floor['FID']:.1f} times the random floor)")
+
+# %% [markdown]
+# (A floor from contiguous blocks would be inflated by whatever separates them; the ratio
+# printed above shows by how much on this split.)
+#
 # FID is not 0 even for real images, because two finite samples differ; KID is near 0
 # (it is unbiased: its expectation for identical distributions is exactly 0); IS of real
-# data is close to 10 because the classifier is confident and the classes are balanced;
-# precision and recall are high but not 1 (a real point can fall outside the other half's
+# data is close to 10 (its maximum for 10 classes) because the classifier is confident and
+# the classes are balanced;
+# precision and recall are high but not 1 (a real point can fall outside the other set's
 # $k$-NN balls). Every score below is read against this row.
 #
 # ## 3. Known damage, known direction
 #
-# A metric worth using must get worse as images get worse. Damage half B three ways: add
+# A metric worth using must get worse as images get worse. Damage set B three ways: add
 # Gaussian noise, blur, and drop classes (replacing them with the others: a generator that
 # lost some modes).
 
 # %%
 damages = {
-    "noise σ": ([0.0, 0.1, 0.2, 0.4, 0.8], lambda x, s: corrupt.add_noise(x, s, seed=settings.seed)),
-    "blur σ (pixels)": ([0.0, 0.5, 1.0, 1.5, 2.5], corrupt.blur),
-    "classes dropped": ([0, 2, 4, 6, 8], lambda x, k: corrupt.drop_classes(x, labels_b, k)),
+    "noise σ": (settings.pick(full=[0.0, 0.1, 0.2, 0.4, 0.8], quick=[0.0, 0.2, 0.8]),
+                lambda x, s: corrupt.add_noise(x, s, seed=settings.seed)),
+    "blur σ (pixels)": (settings.pick(full=[0.0, 0.5, 1.0, 1.5, 2.5], quick=[0.0, 1.0, 2.5]), corrupt.blur),
+    "classes dropped": (settings.pick(full=[0, 2, 4, 6, 8], quick=[0, 4, 8]),
+                        lambda x, k: corrupt.drop_classes(x, labels_b, k)),
 }
 results = {name: [score(fn(real_b, level)) for level in levels] for name, (levels, fn) in damages.items()}
 
@@ -141,7 +173,7 @@ plt.tight_layout()
 fig, axes = plt.subplots(1, 3, figsize=(10, 1.6))
 for ax, (name, (levels, fn)) in zip(axes, damages.items()):
     show_images(torch.cat([fn(real_b[:1], level) if name != "classes dropped" else
-                           fn(real_b, level)[:1] for level in levels]), nrow=5, ax=ax, title=name)
+                           fn(real_b, level)[:1] for level in levels]), nrow=len(levels), ax=ax, title=name)
 
 for name, rows in results.items():
     for metric in ("FID", "KID"):
@@ -155,7 +187,7 @@ dropped = results["classes dropped"]
 assert dropped[-1]["recall"] < 0.5 * dropped[0]["recall"] and dropped[-1]["precision"] > 0.8 * dropped[0]["precision"]
 
 # %% [markdown]
-# Dropping classes is mode collapse in miniature: IS falls because fewer classes are
+# Dropping classes is mode collapse (notebook 07) in miniature: IS falls because fewer classes are
 # produced, and *recall* falls while precision stays high, the signature of a generator
 # that makes good images of too few kinds.
 #
@@ -166,33 +198,45 @@ assert dropped[-1]["recall"] < 0.5 * dropped[0]["recall"] and dropped[-1]["preci
 # estimator is unbiased. Score real against real at several sizes:
 
 # %%
-sizes = settings.pick(full=[250, 500, 1000, 2000], quick=[100, 250, 500])
+sizes = settings.pick(full=[250, 500, 1000, 2000, 5000], quick=[100, 250, 500])
+assert sizes[-1] == n
 feats_b, _ = extract(classifier, real_b)
-fid_by_n, kid_by_n = [], []
-for m in sizes:
-    fid_by_n.append(metrics.fid(feats_a[:m], feats_b[:m]))
-    # KID: 20 random subsets of size m from each half, so its spread is that of size-m samples
-    kid_by_n.append(metrics.kid(feats_a, feats_b, subsets=20, subset_size=m, seed=settings.seed))
+fid_by_n = [metrics.fid(feats_a[:m], feats_b[:m]) for m in sizes]
+assert abs(fid_by_n[-1] - floor["FID"]) < 1e-9 * floor["FID"], "the last size is the floor's n"
+# KID: 20 random subsets of size m from each set, so its spread is that of size-m samples
+# (m < n only: at m = n every subset would be the whole set, with no spread to show)
+kid_sizes = sizes[:-1]
+kid_by_n = [metrics.kid(feats_a, feats_b, subsets=20, subset_size=m, seed=settings.seed) for m in kid_sizes]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
 axes[0].plot(sizes, fid_by_n, "o-")
-axes[0].set(xscale="log", xlabel="samples per side", ylabel="FID, real vs real")
-axes[1].errorbar(sizes, [k[0] for k in kid_by_n], yerr=[k[1] for k in kid_by_n], fmt="o-")
-axes[1].axhline(0, color="gray", ls=":")
-axes[1].set(xscale="log", xlabel="samples per side", ylabel="KID, real vs real")
+axes[0].set_title("FID: shrinks as n grows (biased)", fontsize=10)
+axes[1].errorbar(kid_sizes, [k[0] for k in kid_by_n], yerr=[k[1] for k in kid_by_n], fmt="o-", capsize=3,
+                 label="mean ± std over 20 subsets")
+axes[1].axhline(0, color="gray", ls=":", label="0 (same distribution)")
+axes[1].set_title("KID: 0 within its spread at every n (unbiased)", fontsize=10)
+axes[1].legend(fontsize=8)
+for ax, name in zip(axes, ("FID", "KID")):
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [f"{m:,}" for m in sizes])   # one label per size, no overlapping minor labels
+    ax.minorticks_off()
+    ax.set(xlabel="samples per side n (log scale)", ylabel=f"{name}, real vs real")
 plt.tight_layout()
-print("FID:", [round(v, 3) for v in fid_by_n])
-print("KID:", [f"{k[0]:.5f}±{k[1]:.5f}" for k in kid_by_n])
+print("FID:", ", ".join(f"n={m}: {v:.3f}" for m, v in zip(sizes, fid_by_n)))
+print("KID:", ", ".join(f"n={m}: {k[0]:.5f}±{k[1]:.5f}" for m, k in zip(kid_sizes, kid_by_n)))
 assert all(b < a for a, b in zip(fid_by_n, fid_by_n[1:])), "FID of real vs real should shrink with n"
 assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real should be 0 within noise"
 
 # %% [markdown]
-# So **compare FIDs only at the same sample size**, and prefer KID when samples are few.
+# So **compare FIDs only at the same sample size** (every FID in this notebook uses the $n$
+# printed in section 2, and the curve's last point is exactly that floor), and prefer KID when
+# samples are few.
 #
 # ## 5. Scoring the course's generators
 #
-# The shipped pretrained generators (trained by `scripts/train_pretrained.py` with the
-# recipes of notebooks 03 and 04, on MNIST) against the floor, and an untrained DCGAN as
-# the other extreme:
+# Notebook 04 compared the MLP GAN and the DCGAN by eye and left the verdict to numbers.
+# Here are the numbers: the shipped pretrained generators (trained by
+# `scripts/train_pretrained.py` with the recipes of notebooks 03 and 04, on MNIST) against
+# the floor, and an untrained DCGAN as the other extreme:
 
 # %%
 from gan_lab.latent import generate
@@ -208,6 +252,11 @@ if data.name == "mnist":
         rows[name] = score(samples[name])
     show_table(rows)
     assert rows["untrained DCGAN"]["FID"] > rows["dcgan-mnist"]["FID"] > floor["FID"]
+    assert all(rows[name]["FID"] > 2 * floor["FID"] for name in samples), "trained FIDs far above the floor"
+    for name in samples:
+        record = pretrained.describe(name)
+        print(f"{name}: {record['generator']}, {record['steps']:,} steps on {record['data']}, "
+              f"{record['train_seconds']:.0f} s of training")
 else:
     print(f"The pretrained generators are MNIST models; with {data.name} only the floor is shown.")
     show_table(rows)
@@ -216,6 +265,30 @@ else:
 # Read each row against the floor: the trained generators sit far above it on FID and KID
 # (these small CPU-trained models are recognisable, not indistinguishable), and their
 # precision and recall show whether that gap is quality or coverage.
+#
+# Which of the two is better? Each metric gives its own verdict (lower is better for FID,
+# KID and the class KL, higher for IS, precision and recall); count them:
+
+# %%
+better = {"FID": min, "KID": min, "class KL": min, "IS": max, "precision": max, "recall": max}
+if data.name == "mnist":
+    wins = {name: [] for name in samples}
+    for metric, best in better.items():
+        wins[best(samples, key=lambda name: rows[name][metric])].append(metric)
+    for name, won in wins.items():
+        print(f"{name} scores better on {len(won)} of {len(better)} metrics: {', '.join(won) or 'none'}")
+    leader = max(wins, key=lambda name: len(wins[name]))
+    print(f"By these metrics the better generator is {leader}"
+          + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
+
+# %% [markdown]
+# Whatever the lines above say, read them with two caveats. First, they score two
+# *trained generators*, not two architectures: the printed training records show how many
+# steps and seconds each got, and another budget could change the order. Second, these
+# metrics live in a classifier's feature space: they reward digits the classifier recognises,
+# spread over the ten classes as in the data, which is not the same thing as smooth strokes,
+# what the eye noticed in notebook 04. Where the two verdicts disagree, the metrics tell you
+# what the eye missed (or the other way round): look at the samples and the numbers together.
 #
 # ## 6. Did it memorize?
 #
@@ -226,12 +299,17 @@ else:
 
 # %%
 if data.name == "mnist":
+    trained_on = pretrained.describe("dcgan-mnist")["data"]
+    print(f"dcgan-mnist was trained on {trained_on}; compared here with {data.name}/{data.split}"
+          + ("" if trained_on == f"{data.name}/{data.split}" else
+             " (another split: this run cannot see copies of its training images)"))
     train_pixels = data.images.flatten(1)
-    probe = settings.pick(full=1000, quick=200)
+    probe = settings.pick(full=1000, quick=100)
     fake = samples["dcgan-mnist"][:probe].flatten(1)
     d_fake, nearest = torch.cdist(fake, train_pixels).min(dim=1)
-    own = torch.cdist(train_pixels[:probe], train_pixels)
-    own[torch.arange(probe), torch.arange(probe)] = float("inf")   # not itself
+    picked = torch.randperm(len(train_pixels), generator=g)[:probe]   # a random set of training images
+    own = torch.cdist(train_pixels[picked], train_pixels)
+    own[torch.arange(probe), picked] = float("inf")   # not itself
     d_real = own.min(dim=1).values
     print(f"nearest-training-image distance: generated median {d_fake.median():.2f}, "
           f"training images to each other median {d_real.median():.2f}")
@@ -244,30 +322,29 @@ if data.name == "mnist":
 # %% [markdown]
 # ## Exercises
 #
+# Each check below is a function in `gan_lab/exercises/evaluation.py`: it compares your
+# answer with its own computation and ends in `self_check(answer, passes, hint)`.
+#
 # **1.** Two 1D Gaussian "feature sets" have means 0 and 3 and standard deviations 1 and 2.
-# What is their Fréchet distance? (Use the closed form for 1D; check with
-# `metrics.frechet_distance`.)
+# What FID would they get, i.e. what is their **squared** Fréchet distance $d^2$? (Use the
+# formula of section 1 in one dimension; `metrics.frechet_distance` computes the same $d^2$.)
 
 # %%
 answer_1 = ...  # your code here
 
 # %%
-from gan_lab.exercise import self_check
+from gan_lab.exercises import evaluation
 
-
-def check_1(answer):
-    t = lambda v: torch.tensor(v, dtype=torch.float64)
-    exact = metrics.frechet_distance(t([0.0]), t([[1.0]]), t([3.0]), t([[4.0]]))
-    return self_check(answer, lambda v: abs(v - exact) < 1e-9,
-                      "in 1D, d² = (μ₁ - μ₂)² + (σ₁ - σ₂)².")
-
-
-check_1(answer_1);
+evaluation.check_frechet_1d(answer_1);
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Solution
-answer_1 = (0 - 3) ** 2 + (1 - 2) ** 2
-check_1(answer_1);
+# Solution (its own name, so "Run all" keeps your answer above): in 1D the trace term is
+# σ₁² + σ₂² - 2σ₁σ₂ = (σ₁ - σ₂)², so d² = (μ₁ - μ₂)² + (σ₁ - σ₂)²; the distance d is its root.
+solution_1 = (0 - 3) ** 2 + (1 - 2) ** 2
+t = lambda v: torch.tensor(v, dtype=torch.float64)
+print(f"d² = {solution_1}, metrics.frechet_distance: {metrics.frechet_distance(t([0.0]), t([[1.0]]), t([3.0]), t([[4.0]])):.6f}, "
+      f"d = {solution_1 ** 0.5:.4f}")
+evaluation.check_frechet_1d(solution_1);
 
 # %% [markdown]
 # **2.** A generator produces each of the 10 classes equally often, always with a
@@ -277,50 +354,71 @@ check_1(answer_1);
 answer_2 = ...  # your code here
 
 # %%
-def check_2(answer):
-    exact = metrics.inception_score(torch.eye(10).repeat(50, 1), splits=1)[0]
-    return self_check(answer, lambda v: abs(v - exact) < 1e-6,
-                      "p(y|x) is one-hot and p(y) uniform: KL = log 10 for every x.")
-
-
-check_2(answer_2);
+evaluation.check_inception_score(answer_2);
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# Solution: exp(log 10) = 10, the maximum for 10 classes
-answer_2 = 10.0
-check_2(answer_2);
+# Solution: KL(one-hot ‖ uniform) = log 10 for every x, so IS = exp(log 10) = 10, the maximum
+solution_2 = 10.0
+print("metrics.inception_score:", metrics.inception_score(torch.eye(10).repeat(50, 1), splits=1)[0])
+evaluation.check_inception_score(solution_2);
 
 # %% [markdown]
-# **3.** Score a "generator" that returns 5 copies of each of 200 real images from half A
-# (1000 images). Which of precision and recall is lower? Answer `"precision"` or `"recall"`.
+# **3.** Score a "generator" that returns 5 copies of each of 200 real images from set A
+# (1,000 images) against set A. Which of precision and recall is lower? Answer
+# `"precision"` or `"recall"`.
 
 # %%
 answer_3 = ...  # your code here
 
 # %%
-def check_3(answer):
-    copies = real_a[:200].repeat(5, 1, 1, 1)
-    p, r = metrics.precision_recall(feats_a, extract(classifier, copies)[0])
-    return self_check(answer, lambda a: a == ("recall" if r < p else "precision"),
-                      "copies of real images are perfect in quality but cover few of the real points.")
-
-
-check_3(answer_3);
+copies = feats_a[:200].repeat(5, 1)   # the features of 5 copies each of 200 images of set A
+copies_precision, copies_recall = metrics.precision_recall(feats_a, copies)
+evaluation.check_lower_of_precision_recall(answer_3, copies_precision, copies_recall);
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # Solution: the copies lie on real points (precision 1) but only 200 of them (low recall).
-answer_3 = "recall"
-check_3(answer_3);
+solution_3 = "recall"
+print(f"precision {copies_precision:.3f}, recall {copies_recall:.3f}")
+evaluation.check_lower_of_precision_recall(solution_3, copies_precision, copies_recall);
+
+# %% [markdown]
+# **4.** Write FID yourself, from two feature sets of shape `(n, d)` (without
+# `gan_lab.metrics`): fit a mean and a covariance to each, then apply the formula of
+# section 1. The check runs your function on random feature sets and compares with its own
+# computation; then compare your function with `metrics.fid` on the floor above.
+
+# %%
+def my_fid(real_features, fake_features):
+    ...  # your code here
+
+
+evaluation.check_fid(my_fid);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Solution
+def solution_fid(real_features, fake_features):
+    mu_r, mu_g = real_features.mean(0), fake_features.mean(0)
+    sigma_r, sigma_g = torch.cov(real_features.T), torch.cov(fake_features.T)
+    # Σ_r Σ_g is not symmetric but has real eigenvalues >= 0; tr (Σ_r Σ_g)^½ = Σ √λ
+    eigenvalues = torch.linalg.eigvals(sigma_r @ sigma_g)
+    tr_sqrt = eigenvalues.sqrt().real.sum()
+    return ((mu_r - mu_g).pow(2).sum() + sigma_r.trace() + sigma_g.trace() - 2 * tr_sqrt).item()
+
+
+evaluation.check_fid(solution_fid)
+print(f"on the floor: solution_fid {solution_fid(feats_a, feats_b):.6f}, metrics.fid {floor['FID']:.6f}")
 
 # %% [markdown]
 # ## Summary
 #
 # - Measure GANs in a feature space that knows the data: here a small classifier, not
 #   ImageNet's Inception.
-# - Always show the real-vs-real floor; FID is biased by sample size, KID is not.
+# - Always show the real-vs-real floor, from random sets of real images; FID (a squared
+#   distance) is biased by sample size, so compare it only at one $n$; KID is not.
 # - FID and KID rise with every kind of damage; IS and recall expose dropped classes;
 #   precision vs recall separates quality from coverage.
 # - Check nearest neighbours before celebrating: a copy machine scores well too.
+# - Scores rank trained generators, budgets included, not architectures in the abstract.
 #
 # **Further reading:** Heusel et al., *GANs Trained by a Two Time-Scale Update Rule
 # Converge to a Local Nash Equilibrium* (FID, 2017), [arXiv:1706.08500](https://arxiv.org/abs/1706.08500);
