@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_lab.exercises import minimax
+from gan_lab.exercises import minimax, optimal_d
 
 
 
@@ -65,3 +65,28 @@ def test_d_step_error_is_a_wrong_answer(capsys):
         raise RuntimeError("oops")
     rejects(minimax.check_d_step, broken)
     assert "RuntimeError: oops" in capsys.readouterr().out
+
+
+# -- notebook 02 ------------------------------------------------------------------------------
+
+def _jsd(kind):
+    def estimate(p, q, n, rng):
+        xp, xq = p.sample(n, rng), q.sample(n, rng)
+        if kind == "unseeded":
+            xp, xq = p.sample(n), q.sample(n)
+        log_p = torch.log(2 * p.pdf(xp) / (p.pdf(xp) + q.pdf(xp)))
+        log_q = torch.log(2 * q.pdf(xq) / (p.pdf(xq) + q.pdf(xq)))
+        if kind == "kl":
+            return (p.log_prob(xp) - q.log_prob(xp)).mean().item()   # KL(p || q) instead
+        if kind == "no half":
+            return (log_p.mean() + log_q.mean()).item()
+        if kind == "no 2":                                            # JSD - log 2
+            return ((log_p.mean() + log_q.mean()).item() - 2 * math.log(2)) / 2
+        return (log_p.mean() + log_q.mean()).item() / 2
+    return estimate
+
+
+def test_jsd_monte_carlo_check():
+    assert optimal_d.check_jsd_monte_carlo(_jsd("right"))
+    for wrong in ("kl", "no half", "no 2", "unseeded"):
+        rejects(optimal_d.check_jsd_monte_carlo, _jsd(wrong))
