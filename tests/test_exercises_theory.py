@@ -9,6 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from gan_lab.exercises import losses as loss_checks
 from gan_lab.exercises import minimax, optimal_d
 
 
@@ -90,3 +91,34 @@ def test_jsd_monte_carlo_check():
     assert optimal_d.check_jsd_monte_carlo(_jsd("right"))
     for wrong in ("kl", "no half", "no 2", "unseeded"):
         rejects(optimal_d.check_jsd_monte_carlo, _jsd(wrong))
+
+
+# -- the loss-variants notebook ---------------------------------------------------------------
+
+def _penalty(kind):
+    def penalty(D, real, fake, rng):
+        shape = real.shape if kind == "per pixel" else (len(real),) + (1,) * (real.ndim - 1)
+        eps = torch.rand(shape, generator=rng, dtype=real.dtype)
+        if kind == "one eps":
+            eps = torch.rand(1, generator=rng, dtype=real.dtype).expand(shape)
+        x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+        (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=kind != "no graph")
+        if kind == "norm last dim":
+            norms = grad.norm(2, dim=-1)
+        else:
+            norms = grad.flatten(1).norm(2, dim=1)
+        if kind == "no minus one":
+            return norms.pow(2).mean()
+        return (norms - 1).pow(2).mean()
+    return penalty
+
+
+def test_gradient_penalty_check():
+    assert loss_checks.check_gradient_penalty(_penalty("right"))
+    for wrong in ("per pixel", "one eps", "no graph", "norm last dim", "no minus one"):
+        rejects(loss_checks.check_gradient_penalty, _penalty(wrong))
+
+
+def test_gradient_penalty_check_accepts_gan_lab():
+    from gan_lab.losses import gradient_penalty
+    assert loss_checks.check_gradient_penalty(lambda D, real, fake, rng: gradient_penalty(D, real, fake, rng))
