@@ -442,7 +442,9 @@ else:
 # the sample size and only numbers at equal $n$ can be compared.
 
 # %%
-torch.set_num_threads(default_threads)   # DCGANs: convolutions use every core
+# Full mode: the DCGANs' convolutions use every core. Short mode keeps one thread: it runs on
+# shared test machines, where threads compete for the cores.
+torch.set_num_threads(settings.pick(full=default_threads, quick=1))
 data = gan_lab.load_course_data(settings)
 budget = settings.pick(full=95.0, quick=1.0)
 runs = {}
