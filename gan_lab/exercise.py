@@ -21,3 +21,14 @@ def self_check(answer: Any, passes: Callable[[Any], bool], hint: str) -> bool:
     assert passes(answer), f"Not quite. Hint: {hint}"
     print("Correct!")
     return True
+
+
+def not_written(fn, *args) -> bool:
+    """True when ``fn`` is still the notebook's stub (its body ``...`` returns ``None``)."""
+    if not callable(fn):
+        return False
+    try:
+        result = fn(*args)
+    except Exception:  # a half-written answer: let the real check report it
+        return False
+    return result is None or result is ...

@@ -52,7 +52,7 @@ import torch
 from gan_lab import models, theory, toy
 from gan_lab.losses import get_loss
 from gan_lab.plots import plot_density_1d, plot_history
-from gan_lab.train import Trainer, recent_mean, update_D
+from gan_lab.train import Trainer, recent_mean
 
 # The networks here are tiny: one CPU thread runs them faster than several, which would
 # spend more time coordinating than computing.

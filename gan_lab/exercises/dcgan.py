@@ -8,9 +8,8 @@ import math
 import torch
 from torch import nn
 
-from ..exercise import self_check
+from ..exercise import not_written, self_check
 from ..models import DCGANDiscriminator, count_parameters
-from .start import not_written
 
 
 def check_conv_transpose_size(answer) -> bool:

@@ -10,9 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..exercise import self_check
+from ..exercise import not_written, self_check
 from ..models import MLPGenerator, count_parameters
-from .start import not_written
 
 
 def check_parameter_count(answer) -> bool:
