@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .config import DATASETS, SPLITS, Settings
+from .config import Settings, dataset_name, split_name
 
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 _SUBFOLDERS = {
@@ -78,14 +78,8 @@ def cache_dir() -> Path:
 
 
 def _check_name(name: str, split: str) -> tuple[str, str]:
-    key = name.strip().lower().replace("_", "-")
-    if key == "fashionmnist":
-        key = "fashion-mnist"
-    if key not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
-    if split not in SPLITS:
-        raise ValueError(f"Unknown split {split!r}: choose 'train' or 'test'.")
-    return key, split
+    """The course's names (any spelling :func:`gan_lab.config.dataset_name` accepts)."""
+    return dataset_name(name), split_name(split)
 
 
 def search_roots(name: str, root: str | os.PathLike | None = None) -> list[Path]:

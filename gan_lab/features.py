@@ -15,6 +15,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .checkpoint import load, rebuild
+from .config import dataset_name
 from .data import BatchSource
 from .pretrained import WEIGHTS
 
@@ -60,6 +61,7 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> fl
 
 def load_classifier(dataset: str = "mnist") -> nn.Module:
     """The shipped classifier for ``dataset`` ('mnist' or 'fashion-mnist'), in eval mode."""
+    dataset = dataset_name(dataset)
     path = WEIGHTS / f"classifier-{dataset}.pt"
     if not path.is_file():
         raise ValueError(f"No classifier for {dataset!r} in {WEIGHTS}; train one with "
@@ -69,4 +71,5 @@ def load_classifier(dataset: str = "mnist") -> nn.Module:
 
 def describe_classifier(dataset: str = "mnist") -> dict:
     """The training record (data, held-out accuracy, seed, time) beside the weights."""
+    dataset = dataset_name(dataset)
     return json.loads((WEIGHTS / f"classifier-{dataset}.json").read_text())

@@ -52,7 +52,7 @@ def seed(value, name: str = "seed") -> int:
                          f"between 0 and {SEED_MAX}.")
     if not 0 <= value <= SEED_MAX:
         raise ValueError(f"{name}={value} is out of range: NumPy needs a seed between 0 and "
-                         f"2**32 - 1 = {SEED_MAX}; use e.g. {int(value) % (SEED_MAX + 1)}.")
+                         f"2**32 - 1 = {SEED_MAX}. Pick one in that range.")
     return int(value)
 
 
@@ -60,14 +60,16 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s_\-]", "", text.lower())
 
 
-def choice(value, allowed: Sequence[str], name: str) -> str:
+def choice(value, allowed: Sequence[str], what: str, source: str | None = None) -> str:
     """The entry of ``allowed`` that ``value`` names, ignoring case, spaces, ``-`` and ``_``
-    (``'Fashion_MNIST'``, ``'FashionMNIST'`` and ``'fashion-mnist'`` are one name)."""
+    (``'Fashion_MNIST'``, ``'FashionMNIST'`` and ``'fashion-mnist'`` are one name).
+    ``source`` names where the value came from (an environment variable) for the message."""
     if isinstance(value, str):
         for option in allowed:
             if _squash(value) == _squash(option):
                 return option
-    raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}.")
+    where = f" (from {source})" if source else ""
+    raise ValueError(f"Unknown {what} {value!r}{where}: it is not one of {', '.join(allowed)}.")
 
 
 def tensor(x, name: str) -> torch.Tensor:
