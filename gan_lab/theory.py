@@ -11,6 +11,8 @@ import math
 
 import torch
 
+from . import validate
+
 LOG4 = math.log(4.0)
 EPS = torch.finfo(torch.float64).eps  # D is kept in [EPS, 1 - EPS] inside log(D), log(1 - D)
 
@@ -29,20 +31,42 @@ def _xlogy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.xlogy(a, b)
 
 
-def optimal_discriminator(p_data: torch.Tensor, p_g: torch.Tensor) -> torch.Tensor:
-    """``D*(x) = p_data(x) / (p_data(x) + p_g(x))``: the best D for a fixed G.
+def _same_shape(a: torch.Tensor, b: torch.Tensor, names: str) -> None:
+    if a.shape != b.shape:
+        first, second = names.split(", ")
+        raise ValueError(f"{first} and {second} differ in shape: {tuple(a.shape)} vs {tuple(b.shape)}; "
+                         "evaluate both on the same grid.")
+
+
+def optimal_discriminator(p_data: torch.Tensor, p_g: torch.Tensor, log: bool = False) -> torch.Tensor:
+    """``D*(x) = p_data(x) / (p_data(x) + p_g(x)) = σ(log p_data(x) - log p_g(x))``: the best
+    D for a fixed G.
 
     It maximizes ``a log y + b log(1 - y)`` pointwise (``a = p_data(x)``, ``b = p_g(x)``).
-    Where both densities vanish, ``D*`` is arbitrary; we return ``1/2`` there.
+    Computed from the log ratio, so it stays right where ``p_data + p_g`` would underflow;
+    in far tails, where the densities themselves round to 0, pass log-densities
+    (``log=True``, e.g. ``GaussianMixture.log_prob``). Where both densities vanish, ``D*`` is
+    arbitrary; we return ``1/2`` there.
     """
-    p_data, p_g = _f64(p_data), _f64(p_g)
-    total = p_data + p_g
-    return torch.where(total > 0, p_data / total.clamp_min(1e-300), torch.full_like(total, 0.5))
+    if log:
+        lp, lq = validate.tensor(p_data, "log p_data"), validate.tensor(p_g, "log p_g")
+        for t, name in ((lp, "log p_data"), (lq, "log p_g")):
+            if torch.isnan(t).any() or (t == math.inf).any():
+                raise ValueError(f"{name} must be a log-density: finite or -inf (density 0), "
+                                 "without NaN or +inf.")
+    else:
+        p, q = validate.densities(p_data, "p_data"), validate.densities(p_g, "p_g")
+        lp, lq = torch.log(p), torch.log(q)
+    _same_shape(lp, lq, "p_data, p_g")
+    d = torch.sigmoid(lp - lq)
+    return torch.where(torch.isneginf(lp) & torch.isneginf(lq), torch.full_like(d, 0.5), d)
 
 
 def kl_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``KL(p || q) = ∫ p log(p / q) dx`` (``inf`` where ``p > 0 = q``)."""
-    p, q = _f64(p), _f64(q)
+    p, q = validate.densities(p, "p"), validate.densities(q, "q")
+    _same_shape(p, q, "p, q")
+    _same_shape(p, _f64(x), "the densities, the grid x")
     if ((p > 0) & (q <= 0)).any():
         return torch.tensor(math.inf, dtype=torch.float64)
     return integrate(_xlogy(p, p) - _xlogy(p, q), x)
@@ -50,7 +74,9 @@ def kl_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Te
 
 def js_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``JSD(p || q) = KL(p || m) / 2 + KL(q || m) / 2`` with ``m = (p + q) / 2``; at most ``log 2``."""
-    m = (_f64(p) + _f64(q)) / 2
+    p, q = validate.densities(p, "p"), validate.densities(q, "q")
+    _same_shape(p, q, "p, q")
+    m = (p + q) / 2
     return 0.5 * kl_divergence(p, m, x) + 0.5 * kl_divergence(q, m, x)
 
 
