@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import validate
 from .config import Settings, dataset_name, split_name
 
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -240,6 +241,7 @@ class BatchSource:
             raise ValueError(f"images must be (N, ...), got shape {tuple(images.shape)}.")
         if not 1 <= batch_size <= len(images):
             raise ValueError(f"batch_size={batch_size} must be between 1 and {len(images)}.")
+        batch_size = validate.positive_int(batch_size, "batch_size")
         self.images = images.to(device) if device is not None else images
         self.batch_size = batch_size
         self.seed = seed

@@ -15,6 +15,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .checkpoint import load, rebuild
+from . import validate
 from .config import dataset_name
 from .data import BatchSource
 from .pretrained import WEIGHTS
@@ -42,6 +43,7 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
 def extract(model: nn.Module, images: torch.Tensor, batch_size: int = 1000
             ) -> tuple[torch.Tensor, torch.Tensor]:
     """Features (N, feature_dim) and class probabilities (N, K), both float64, eval mode."""
+    batch_size = validate.positive_int(batch_size, "batch_size")
     was_training = model.training
     model.eval()
     feats, probs = [], []

@@ -81,6 +81,9 @@ def generate(generator: torch.nn.Module, n: int, seed: int = 0, batch_size: int 
     ``seed`` (so the samples do not depend on ``batch_size``), passed through G in batches
     in eval mode (the mode is restored afterwards)."""
     n = validate.positive_int(n, "n")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise ValueError(f"generate needs a generator with a latent_dim attribute; "
+                         f"{type(generator).__name__} has none (a discriminator?).")
     batch_size = validate.positive_int(batch_size, "batch_size")
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(validate.seed(seed)))
     was_training = generator.training

@@ -23,7 +23,9 @@ def _f64(t) -> torch.Tensor:
 
 def integrate(f: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``∫ f(x) dx`` by the trapezoid rule on the grid ``x``."""
-    return torch.trapezoid(_f64(f), _f64(x))
+    f, x = _f64(f), _f64(x)
+    _same_shape(f, x, "the values, the grid x")
+    return torch.trapezoid(f, x)
 
 
 def _xlogy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -87,13 +89,19 @@ def value_function(d: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor,
     ``d`` is clamped to ``[EPS, 1 - EPS]``: in the far tails ``D*`` rounds to exactly 0 or 1,
     and round-off would otherwise turn a negligible term into ``-inf``.
     """
-    d = _f64(d).clamp(EPS, 1 - EPS)
+    d = validate.finite(d, "d", "a discriminator's outputs must be numbers in [0, 1].")
+    if ((d < 0) | (d > 1)).any():
+        raise ValueError("d must be probabilities D(x) in [0, 1] (apply torch.sigmoid to logits); "
+                         f"got values from {d.min().item():.3g} to {d.max().item():.3g}.")
+    d = d.clamp(EPS, 1 - EPS)
     return integrate(_xlogy(_f64(p_data), d) + _xlogy(_f64(p_g), 1 - d), x)
 
 
 def value_monte_carlo(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     """``V ≈ mean log D(x_i) + mean log(1 - D(G(z_j)))`` from D's outputs on samples."""
-    d_real, d_fake = _f64(d_real).clamp(EPS, 1 - EPS), _f64(d_fake).clamp(EPS, 1 - EPS)
+    d_real = validate.finite(d_real, "d_real", "a discriminator's outputs must be numbers in [0, 1].")
+    d_fake = validate.finite(d_fake, "d_fake", "a discriminator's outputs must be numbers in [0, 1].")
+    d_real, d_fake = d_real.clamp(EPS, 1 - EPS), d_fake.clamp(EPS, 1 - EPS)
     return torch.log(d_real).mean() + torch.log1p(-d_fake).mean()
 
 
@@ -104,7 +112,10 @@ def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     ``|F_a - F_b|`` times the gap over the sorted pooled sample. With equal sizes this is
     ``mean |a_(i) - b_(i)|`` over the sorted samples.
     """
-    a, b = _f64(a).flatten().sort().values, _f64(b).flatten().sort().values
+    a, b = validate.finite(a, "a").flatten(), validate.finite(b, "b").flatten()
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError(f"Both samples need at least one value, got {len(a)} and {len(b)}.")
+    a, b = a.sort().values, b.sort().values
     pooled = torch.cat([a, b]).sort().values
     gaps = pooled.diff()
     t = pooled[:-1]
@@ -116,6 +127,8 @@ def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def wasserstein_grid(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``W1(p, q) = ∫ |F_p(x) - F_q(x)| dx`` for densities on a grid (CDFs by cumulative trapezoid)."""
     x = _f64(x)
+    _same_shape(_f64(p), x, "p, the grid x")
+    _same_shape(_f64(q), x, "q, the grid x")
     cdf = lambda f: torch.cat([torch.zeros(1, dtype=torch.float64),
                                torch.cumulative_trapezoid(_f64(f), x)])
     return integrate((cdf(p) - cdf(q)).abs(), x)
@@ -144,7 +157,13 @@ def gaussian_kde(samples: torch.Tensor, x: torch.Tensor,
 
     Default bandwidth: Scott's rule ``h = std(samples) · n^(-1/5)`` (as SciPy's default).
     """
-    s = _f64(samples).flatten()
-    h = bandwidth or (s.std() * len(s) ** (-0.2)).item()
+    s = validate.finite(samples, "samples").flatten()
+    if bandwidth is not None:
+        h = validate.positive_number(bandwidth, "bandwidth")
+    else:
+        h = (s.std() * len(s) ** (-0.2)).item() if len(s) > 1 else 0.0
+        if not h > 0:
+            raise ValueError(f"Scott's rule needs samples that are not all equal (got {len(s)} "
+                             "sample(s) with zero spread): pass a bandwidth.")
     z = (_f64(x).flatten()[:, None] - s[None, :]) / h                     # (len(x), n)
     return torch.exp(-0.5 * z ** 2).mean(1) / (h * math.sqrt(2 * math.pi))

@@ -85,10 +85,10 @@ def finite(x, name: str, advice: str = "") -> torch.Tensor:
     t = tensor(x, name)
     bad = ~torch.isfinite(t)
     if bad.any():
-        first = tuple(int(i) for i in bad.nonzero()[0])
+        where = f" (the first at index {tuple(int(i) for i in bad.nonzero()[0])})" if t.ndim else ""
         raise ValueError(
             f"{name} has {int(torch.isnan(t).sum())} NaN and {int(torch.isinf(t).sum())} infinite "
-            f"values (the first at index {first}) among {t.numel()}: {advice or 'remove them first.'}")
+            f"values{where} among {t.numel()}: {advice or 'remove them first.'}")
     return t
 
 
@@ -149,19 +149,25 @@ def probabilities(p, name: str = "probs", atol: float = 1e-4) -> torch.Tensor:
     return t.clamp(0, 1)
 
 
-def image_batch(x: torch.Tensor, shape: Sequence[int], model: str) -> torch.Tensor:
-    """``x`` of shape ``(B, *shape)``; the message names the expected and the given shape.
-    Only the shape is checked (cheap enough for every forward pass)."""
+def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str) -> torch.Tensor:
+    """``x`` of shape ``(B, *shape)`` (a ``None`` in ``shape`` matches any size); the message
+    names the expected and the given shape. Only the shape is checked (cheap enough for
+    every forward pass)."""
     shape = tuple(shape)
-    if not isinstance(x, torch.Tensor) or tuple(x.shape[1:]) != shape or x.ndim != len(shape) + 1:
+    fits = isinstance(x, torch.Tensor) and x.ndim == len(shape) + 1 and all(
+        want is None or want == have for want, have in zip(shape, x.shape[1:]))
+    if not fits:
         given = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
         hint = ""
-        if isinstance(x, torch.Tensor) and len(shape) == 3 and x.ndim == 4 and x.shape[1] != shape[0]:
+        if (isinstance(x, torch.Tensor) and len(shape) == 3 and x.ndim == 4 and shape[0] is not None
+                and x.shape[1] != shape[0]):
             hint = (f" It has {x.shape[1]} channels, the model {shape[0]}: convert the images "
                     f"or build the model with channels={x.shape[1]}.")
         elif isinstance(x, torch.Tensor) and x.ndim == len(shape):
             hint = " A single image? Add the batch dimension: x[None] or x.unsqueeze(0)."
-        raise ValueError(f"{model} expects a batch of shape (B, {', '.join(map(str, shape))}), "
+        names = ("C", "H", "W")[-len(shape):] if len(shape) <= 3 else ("?",) * len(shape)
+        text = ", ".join(str(s) if s is not None else n for s, n in zip(shape, names))
+        raise ValueError(f"{model} expects a batch of shape (B, {text}), "
                          f"got {given}.{hint}")
     return x
 

@@ -5,7 +5,7 @@ One test per message; the end-to-end test runs a diverged generator through
 dead process.
 """
 
-import pickle
+import math
 import socket
 import subprocess
 import sys
@@ -394,3 +394,71 @@ def test_positive_int_refuses_bools_and_floats():
         validate.positive_int(2.5, "n")
     with pytest.raises(ValueError, match="got True"):
         validate.positive_int(True, "n")
+
+
+# -- the rest of each class: corruptions, toy distributions, theory, batches -----------------------
+
+def test_corruptions_check_their_inputs():
+    from gan_lab import corrupt
+
+    x = torch.zeros(10, 1, 4, 4)
+    with pytest.raises(ValueError, match="No image has a label ≥ 10 .*leaves nothing to draw from"):
+        corrupt.drop_classes(x, torch.arange(10), 10)
+    with pytest.raises(ValueError, match="10 images but 9 labels"):
+        corrupt.drop_classes(x, torch.arange(9), 2)
+    with pytest.raises(ValueError, match=r"blur expects a batch of shape \(B, C, H, W\), got \(1, 4, 4\)"):
+        corrupt.blur(x[0], 1.0)
+    with pytest.raises(ValueError, match="sigma must be a finite number ≥ 0"):
+        corrupt.add_noise(x, -1.0)
+    with pytest.raises(ValueError, match="sigma must be a finite number ≥ 0"):
+        corrupt.blur(x, math.nan)
+
+
+def test_toy_distributions_check_their_parameters():
+    from gan_lab import toy
+
+    with pytest.raises(ValueError, match="stds has 1 NaN and 0 infinite values among 1"):
+        toy.gaussian_mixture_1d([0.0], math.nan)
+    with pytest.raises(ValueError, match=r"means has 1 NaN .*index \(0, 0\)"):
+        toy.gaussian_mixture_1d([math.nan], 1.0)
+    with pytest.raises(ValueError, match="weights has 1 NaN"):
+        toy.gaussian_mixture_1d([0.0, 1.0], 1.0, [math.nan, 1.0])
+    with pytest.raises(ValueError, match=r"one std for all modes or one per mean \(2\), got 3"):
+        toy.GaussianMixture([[0.0, 0.0], [1.0, 1.0]], [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="n must be ≥ 1, got -1"):
+        toy.ring().sample(-1)
+    with pytest.raises(ValueError, match="batch_size must be a whole number ≥ 1, got 2.5"):
+        toy.SampleSource(toy.ring(), 2.5)
+
+
+def test_theory_checks_samples_grids_and_discriminator_outputs():
+    with pytest.raises(ValueError, match="Scott's rule needs samples that are not all equal"):
+        theory.gaussian_kde(torch.ones(5), torch.linspace(-1, 1, 3))
+    with pytest.raises(ValueError, match="bandwidth must be a positive finite number, got 0.0"):
+        theory.gaussian_kde(torch.randn(5), torch.linspace(-1, 1, 3), bandwidth=0.0)
+    with pytest.raises(ValueError, match="Both samples need at least one value, got 0 and 3"):
+        theory.wasserstein_1d(torch.tensor([]), torch.randn(3))
+    with pytest.raises(ValueError, match="a has 1 NaN"):
+        theory.wasserstein_1d(torch.tensor([math.nan, 1.0]), torch.randn(3))
+    with pytest.raises(ValueError, match=r"the values and the grid x differ in shape: \(3,\) vs \(4,\)"):
+        theory.integrate(torch.ones(3), torch.arange(4.0))
+    with pytest.raises(ValueError, match=r"q and the grid x differ in shape"):
+        theory.wasserstein_grid(torch.ones(3), torch.ones(4), torch.arange(3.0))
+    with pytest.raises(ValueError, match=r"d must be probabilities D\(x\) in \[0, 1\] \(apply torch.sigmoid"):
+        theory.value_function(torch.tensor([2.0, 0.5]), torch.ones(2), torch.ones(2), torch.arange(2.0))
+    with pytest.raises(ValueError, match="d_real has 1 NaN"):
+        theory.value_monte_carlo(torch.tensor([math.nan]), torch.tensor([0.5]))
+
+
+def test_batches_and_names_elsewhere():
+    from gan_lab import features, pretrained
+    from gan_lab.data import BatchSource
+
+    with pytest.raises(ValueError, match="batch_size must be a whole number ≥ 1, got 2.5"):
+        BatchSource(torch.zeros(10, 2), 2.5)
+    with pytest.raises(ValueError, match="batch_size must be ≥ 1, got 0"):
+        features.extract(models.Classifier(width=4), torch.zeros(3, 1, 28, 28), batch_size=0)
+    with pytest.raises(ValueError, match="generate needs a generator with a latent_dim"):
+        latent.generate(models.DCGANDiscriminator(width=4), 3)
+    assert pretrained.load_pretrained("DCGAN_MNIST").config == pretrained.load_pretrained("dcgan-mnist").config
+    assert features.load_classifier("Fashion_MNIST").config == features.load_classifier("fashion-mnist").config
