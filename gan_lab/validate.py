@@ -75,7 +75,9 @@ def choice(value, allowed: Sequence[str], what: str, source: str | None = None) 
 def tensor(x, name: str) -> torch.Tensor:
     """``x`` as a float64 tensor (tensors, arrays and nested lists are accepted)."""
     try:
-        return torch.as_tensor(x).detach().to(device="cpu", dtype=torch.float64)
+        if isinstance(x, torch.Tensor):
+            return x.detach().to(device="cpu", dtype=torch.float64)
+        return torch.as_tensor(x, dtype=torch.float64)  # Python floats straight to float64
     except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"{name} must be a tensor of numbers, got {type(x).__name__}: {err}") from None
 

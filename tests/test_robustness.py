@@ -462,3 +462,8 @@ def test_batches_and_names_elsewhere():
         latent.generate(models.DCGANDiscriminator(width=4), 3)
     assert pretrained.load_pretrained("DCGAN_MNIST").config == pretrained.load_pretrained("dcgan-mnist").config
     assert features.load_classifier("Fashion_MNIST").config == features.load_classifier("fashion-mnist").config
+
+
+def test_python_floats_are_read_as_float64():
+    assert validate.tensor([0.1]).item() == 0.1           # not rounded through float32 first
+    assert validate.finite_features([[0.1, 0.2], [0.3, 0.4]])[0, 0].item() == 0.1
