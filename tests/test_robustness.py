@@ -465,5 +465,5 @@ def test_batches_and_names_elsewhere():
 
 
 def test_python_floats_are_read_as_float64():
-    assert validate.tensor([0.1]).item() == 0.1           # not rounded through float32 first
+    assert validate.tensor([0.1], "x").item() == 0.1           # not rounded through float32 first
     assert validate.finite_features([[0.1, 0.2], [0.3, 0.4]])[0, 0].item() == 0.1
