@@ -8,6 +8,7 @@ from another architecture, raises :class:`CheckpointError` saying what to do.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,60 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Train and save one first, or check the path.")
+    if path.stat().st_size == 0:
+        raise CheckpointError(f"{path} is not a readable checkpoint: the file is empty (0 bytes), "
+                              "probably from a save that was interrupted. Delete it and save it again.")
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # truncated zip, random bytes, a pickle with classes in it...
-        raise CheckpointError(
-            f"{path} is not a readable checkpoint (truncated, corrupt, or not saved by "
-            f"gan_lab): {type(err).__name__}: {str(err).splitlines()[0][:200]}. "
-            "Delete it and save it again.") from err
+        raise CheckpointError(_unreadable_message(path, err)) from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise CheckpointError(f"{path} was not written by gan_lab (expected format {FORMAT!r}).")
     return obj
+
+
+def _unreadable_message(path: Path, err: Exception) -> str:
+    """Why ``torch.load(weights_only=True)`` refused ``path``, in our words: PyTorch's own
+    message for a file with code in it advises loading it unsafely, which we do not pass on."""
+    text = str(err)
+    if "Weights only load failed" in text:
+        found = re.search(r"GLOBAL ([\w.]+)", text)
+        what = f" (it asks to run {found.group(1)})" if found else ""
+        return (f"{path} is not a readable checkpoint: it was refused for safety, because it "
+                f"holds Python objects or code{what} that loading could execute. gan_lab "
+                "checkpoints hold only tensors, numbers, strings, lists and dicts. Do not load "
+                "this file; save the models again with gan_lab (Trainer.save or save_generator).")
+    first_line = text.splitlines()[0][:200] if text.strip() else "(no details)"
+    return (f"{path} is not a readable checkpoint (truncated, corrupt, or not saved by "
+            f"gan_lab): {type(err).__name__}: {first_line}. Delete it and save it again.")
+
+
+def _check_record(record: Any, what: str) -> None:
+    """A model record is a dict with a class name, a config dict and a state dict."""
+    if not (isinstance(record, dict) and isinstance(record.get("class"), str)
+            and isinstance(record.get("config"), dict) and isinstance(record.get("state"), dict)):
+        raise CheckpointError(f"The checkpoint's {what} is not a model record (class, config, "
+                              "state): the file is damaged or was not written by gan_lab.")
+
+
+def _load_state(model: nn.Module, record: dict[str, Any], what: str) -> None:
+    """``model.load_state_dict`` whose error names the missing, unexpected and misfitting weights."""
+    mine, theirs = model.state_dict(), record["state"]
+    missing = [k for k in mine if k not in theirs]
+    unexpected = [k for k in theirs if k not in mine]
+    misfit = [f"{k}: file {tuple(theirs[k].shape)} vs model {tuple(mine[k].shape)}"
+              for k in mine if k in theirs and isinstance(theirs[k], torch.Tensor)
+              and theirs[k].shape != mine[k].shape]
+    wrong_type = [k for k in mine if k in theirs and not isinstance(theirs[k], torch.Tensor)]
+    problems = [f"{label}: {', '.join(items[:5])}{' ...' if len(items) > 5 else ''}"
+                for label, items in (("missing", missing), ("unexpected", unexpected),
+                                     ("wrong shape", misfit), ("not tensors", wrong_type)) if items]
+    if problems:
+        raise CheckpointError(
+            f"The checkpoint's {what} weights do not fit {record['class']}({record['config']}): "
+            f"{'; '.join(problems)}. The file was edited or damaged; save it again from the "
+            "model that trained it.")
+    model.load_state_dict(theirs)
 
 
 def model_record(model: nn.Module) -> dict[str, Any]:
@@ -70,6 +115,7 @@ def model_record(model: nn.Module) -> dict[str, Any]:
 
 def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> None:
     """Load ``record`` into ``model`` after checking the architecture matches."""
+    _check_record(record, what)
     mine = (type(model).__name__, dict(getattr(model, "config", {})))
     theirs = (record["class"], dict(record["config"]))
     if mine != theirs:
@@ -77,16 +123,19 @@ def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> Non
             f"The checkpoint's {what} is {theirs[0]}({theirs[1]}), but this one is "
             f"{mine[0]}({mine[1]}). Build the same architecture, or use "
             "Trainer.from_checkpoint(path, data), which rebuilds it.")
+    _load_state(model, record, what)
+
+
+def rebuild(record: dict[str, Any], what: str = "model") -> nn.Module:
+    """A model rebuilt from a :func:`model_record`; :class:`CheckpointError` if the record
+    names an unknown class, a config it does not accept, or weights that do not fit."""
+    _check_record(record, what)
     try:
-        model.load_state_dict(record["state"])
-    except RuntimeError as err:
-        raise CheckpointError(f"The checkpoint's {what} weights do not fit: {err}") from err
-
-
-def rebuild(record: dict[str, Any]) -> nn.Module:
-    """A model rebuilt from a :func:`model_record`."""
-    model = build(record["class"], record["config"])
-    model.load_state_dict(record["state"])
+        model = build(record["class"], record["config"])
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(f"The checkpoint's {what} cannot be rebuilt as {record['class']}"
+                              f"({record['config']}): {err}") from None
+    _load_state(model, record, what)
     return model
 
 
@@ -101,4 +150,4 @@ def load_generator(path: str | os.PathLike) -> nn.Module:
     obj = load(path)
     if "generator" not in obj:
         raise CheckpointError(f"{path} holds no generator.")
-    return rebuild(obj["generator"]).eval()
+    return rebuild(obj["generator"], "generator").eval()

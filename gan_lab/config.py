@@ -25,6 +25,8 @@ from typing import TypeVar
 import numpy as np
 import torch
 
+from . import validate
+
 T = TypeVar("T")
 
 DATASETS = ("mnist", "fashion-mnist")
@@ -71,21 +73,59 @@ def _flag(name: str) -> bool:
     raise ValueError(f"{name}={value!r} is not a switch: use 1 or 0.")
 
 
-def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = os.environ.get(name, "").strip().lower() or default
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}.")
-    return value
+def dataset_name(name: str, source: str | None = None) -> str:
+    """The course's name for a dataset: ``'Fashion_MNIST'``, ``'FashionMNIST'``,
+    ``'fashion mnist'`` ... all give ``'fashion-mnist'``. Used for the environment variable
+    and for :func:`gan_lab.data.load_dataset` alike."""
+    return validate.choice(name, DATASETS, "dataset", source)
+
+
+def split_name(split: str, source: str | None = None) -> str:
+    """``'train'`` or ``'test'`` (any case)."""
+    return validate.choice(split, SPLITS, "split", source)
+
+
+# Accelerators PyTorch can report on: device type -> (label, "is it there?").
+_BACKENDS = {
+    "cuda": ("CUDA", lambda: torch.cuda.is_available()),
+    "mps": ("MPS (Apple silicon)", lambda: torch.backends.mps.is_available()),
+    "xpu": ("XPU (Intel GPU)", lambda: hasattr(torch, "xpu") and torch.xpu.is_available()),
+}
 
 
 def pick_device(name: str | None = None) -> torch.device:
-    """``name`` if given, else ``GAN_LAB_DEVICE``, else CUDA when available, else CPU."""
-    name = name or os.environ.get("GAN_LAB_DEVICE", "").strip()
+    """``name`` if given, else ``GAN_LAB_DEVICE``, else CUDA when available, else CPU.
+
+    Accepted: ``cpu`` and the accelerators this machine has (``cuda``, ``cuda:1``, ``mps``,
+    ``xpu``), in any case; anything else, or an accelerator that is not there, is a
+    ``ValueError`` that says what to use instead.
+    """
+    source = "device" if name else "GAN_LAB_DEVICE"
+    name = (name or os.environ.get("GAN_LAB_DEVICE", "")).strip()
     if not name:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(name)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"Device {name!r} was asked for but CUDA is not available; use 'cpu'.")
+    present = ["cpu"] + [kind for kind, (_, there) in _BACKENDS.items() if there()]
+    use = " or ".join(repr(k) for k in present)
+    if name.lower() in ("gpu", "gpu:0", "nvidia"):
+        raise ValueError(f"{source}={name!r} is not a PyTorch device name: an NVIDIA GPU is 'cuda' "
+                         f"(Apple silicon: 'mps'). On this machine use {use}.")
+    try:
+        device = torch.device(name.lower())
+    except RuntimeError:
+        raise ValueError(f"{source}={name!r} is not a device: use {use} "
+                         "(an index picks one GPU, e.g. 'cuda:1').") from None
+    if device.type == "cpu":
+        return device
+    if device.type not in _BACKENDS:
+        raise ValueError(f"{source}={name!r}: the course runs on cpu, cuda, mps or xpu; "
+                         f"on this machine use {use}.")
+    label, there = _BACKENDS[device.type]
+    if not there():
+        raise ValueError(f"Device {name!r} ({source}) was asked for but {label} is not available "
+                         f"on this machine; use {use}.")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"Device {name!r} ({source}): this machine has {torch.cuda.device_count()} "
+                         f"CUDA device(s), numbered from 0.")
     return device
 
 
@@ -94,7 +134,9 @@ def seed_everything(seed: int) -> torch.Generator:
 
     On CPU the same seed then gives the same numbers, bit for bit, run after run.
     Returns a fresh ``torch.Generator`` seeded with ``seed`` for code that wants its own.
+    ``seed`` must be in ``[0, 2**32 - 1]``, the range NumPy accepts.
     """
+    seed = validate.seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -114,10 +156,11 @@ def load_settings() -> Settings:
     except ValueError:
         raise ValueError(f"GAN_LAB_SEED={seed_text!r} is not an integer.") from None
     return Settings(
-        seed=seed,
+        seed=validate.seed(seed, "GAN_LAB_SEED"),
         quick=_flag("GAN_LAB_QUICK"),
-        dataset=_choice("GAN_LAB_DATASET", "mnist", DATASETS),
-        split=_choice("GAN_LAB_SPLIT", "train", SPLITS),
+        dataset=dataset_name(os.environ.get("GAN_LAB_DATASET", "").strip() or "mnist",
+                             "GAN_LAB_DATASET"),
+        split=split_name(os.environ.get("GAN_LAB_SPLIT", "").strip() or "train", "GAN_LAB_SPLIT"),
         device=pick_device(),
         data_root=os.environ.get("GAN_LAB_DATA") or None,
     )
@@ -127,7 +170,7 @@ def setup(seed: int | None = None, verbose: bool = True) -> Settings:
     """Load the settings, seed every RNG and print what was chosen. Call once per notebook."""
     settings = load_settings()
     if seed is not None:
-        settings = Settings(seed, settings.quick, settings.dataset, settings.split,
+        settings = Settings(validate.seed(seed), settings.quick, settings.dataset, settings.split,
                             settings.device, settings.data_root)
     seed_everything(settings.seed)
     from .plots import use_course_style  # matplotlib only where figures are drawn

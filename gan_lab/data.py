@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +29,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .config import DATASETS, SPLITS, Settings
+from . import validate
+from .config import Settings, dataset_name, split_name
 
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 _SUBFOLDERS = {
     "mnist": ("MNIST/raw", "MNIST", "mnist", ""),
     "fashion-mnist": ("FashionMNIST/raw", "FashionMNIST", "fashion-mnist", "fashion_mnist", ""),
 }
+DOWNLOAD_TIMEOUT = 30.0  # seconds any one network operation of the download may take
 _PREFIX = {"train": "train", "test": "t10k"}
 _COUNT = {"train": 60_000, "test": 10_000}
 _IMAGE_MAGIC, _LABEL_MAGIC = 2051, 2049  # 0x00000803 (ubyte, 3 dims), 0x00000801 (1 dim)
@@ -78,14 +81,8 @@ def cache_dir() -> Path:
 
 
 def _check_name(name: str, split: str) -> tuple[str, str]:
-    key = name.strip().lower().replace("_", "-")
-    if key == "fashionmnist":
-        key = "fashion-mnist"
-    if key not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
-    if split not in SPLITS:
-        raise ValueError(f"Unknown split {split!r}: choose 'train' or 'test'.")
-    return key, split
+    """The course's names (any spelling :func:`gan_lab.config.dataset_name` accepts)."""
+    return dataset_name(name), split_name(split)
 
 
 def search_roots(name: str, root: str | os.PathLike | None = None) -> list[Path]:
@@ -148,11 +145,33 @@ def read_idx(path: Path, magic: int, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _download(name: str, split: str) -> None:
-    """Let torchvision fetch the files into the cache folder (needs internet)."""
+    """Let torchvision fetch the files into the cache folder (needs internet).
+
+    torchvision sets no timeout, so a network that accepts connections and never answers
+    (a captive portal, a firewall that drops packets) would hang it forever: every socket
+    operation is bounded by ``DOWNLOAD_TIMEOUT`` seconds here (the process-wide default is
+    restored afterwards). Files left half-written by a failed download are removed.
+    """
     from torchvision import datasets
 
     cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
-    cls(root=str(cache_dir()), train=(split == "train"), download=True)
+    raw = cache_dir() / cls.__name__ / "raw"
+    before = set(raw.iterdir()) if raw.is_dir() else set()
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT)
+    try:
+        cls(root=str(cache_dir()), train=(split == "train"), download=True)
+    except BaseException as err:
+        for path in (set(raw.iterdir()) if raw.is_dir() else set()) - before:
+            if path.is_file():
+                path.unlink()
+        if isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError):
+            raise TimeoutError(f"the server did not answer within {DOWNLOAD_TIMEOUT:g} s (a network "
+                               "that accepts connections but never replies: offline behind a "
+                               "firewall or a captive portal?)") from None
+        raise
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 def load_dataset(name: str = "mnist", split: str = "train", root=None,
@@ -240,6 +259,7 @@ class BatchSource:
             raise ValueError(f"images must be (N, ...), got shape {tuple(images.shape)}.")
         if not 1 <= batch_size <= len(images):
             raise ValueError(f"batch_size={batch_size} must be between 1 and {len(images)}.")
+        batch_size = validate.positive_int(batch_size, "batch_size")
         self.images = images.to(device) if device is not None else images
         if labels is not None and len(labels) != len(images):
             raise ValueError(f"labels must be one per image: {len(labels)} labels, {len(images)} images.")

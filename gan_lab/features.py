@@ -16,6 +16,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .checkpoint import load, rebuild
+from . import validate
+from .config import dataset_name
 from .data import BatchSource
 from .pretrained import WEIGHTS
 
@@ -49,6 +51,7 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
 def extract(model: nn.Module, images: torch.Tensor, batch_size: int = 1000
             ) -> tuple[torch.Tensor, torch.Tensor]:
     """Features (N, feature_dim) and class probabilities (N, K), both float64, eval mode."""
+    batch_size = validate.positive_int(batch_size, "batch_size")
     was_training = model.training
     model.eval()
     feats, probs = [], []
@@ -68,6 +71,7 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> fl
 
 def load_classifier(dataset: str = "mnist") -> nn.Module:
     """The shipped classifier for ``dataset`` ('mnist' or 'fashion-mnist'), in eval mode."""
+    dataset = dataset_name(dataset)
     path = WEIGHTS / f"classifier-{dataset}.pt"
     if not path.is_file():
         raise ValueError(f"No classifier for {dataset!r} in {WEIGHTS}; train one with "
@@ -77,4 +81,5 @@ def load_classifier(dataset: str = "mnist") -> nn.Module:
 
 def describe_classifier(dataset: str = "mnist") -> dict:
     """The training record (data, held-out accuracy, seed, time) beside the weights."""
+    dataset = dataset_name(dataset)
     return json.loads((WEIGHTS / f"classifier-{dataset}.json").read_text())

@@ -2,31 +2,77 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
+
+from . import validate
+
+
+def _endpoints(z0, z1, steps: int, nonzero: bool) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Both endpoints as checked float64 vectors of one shape ``(d,)``, and ``steps ≥ 2``."""
+    a, b = validate.vector(z0, "z0", nonzero), validate.vector(z1, "z1", nonzero)
+    if a.shape != b.shape:
+        raise ValueError(f"z0 and z1 differ in shape: {tuple(a.shape)} vs {tuple(b.shape)}.")
+    return a, b, validate.positive_int(steps, "steps", minimum=2)
 
 
 def lerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
     """``z(t) = (1 - t) z0 + t z1`` for ``t`` in ``linspace(0, 1, steps)``; shape ``(steps, d)``."""
-    t = torch.linspace(0, 1, steps, dtype=z0.dtype)[:, None]
+    _endpoints(z0, z1, steps, nonzero=False)
+    t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]
     return (1 - t) * z0 + t * z1
+
+
+def orthogonal_direction(u: torch.Tensor) -> torch.Tensor:
+    """A unit vector orthogonal to the unit vector ``u``, chosen deterministically: the
+    coordinate axis ``e_k`` least aligned with ``u`` (smallest ``|u_k|``, first on ties),
+    with its component along ``u`` removed, ``w = (e_k - u_k u) / |e_k - u_k u|``.
+    (``|u_k| ≤ 1/√d``, so ``|e_k - u_k u|² = 1 - u_k² ≥ 1 - 1/d``: never small for d ≥ 2.)"""
+    if len(u) < 2:
+        raise ValueError("In one dimension there is no direction orthogonal to z0: antipodal "
+                         "endpoints have no spherical path; use lerp.")
+    k = int(torch.argmin(u.abs()))
+    w = -u[k] * u
+    w[k] += 1
+    return w / w.norm()
 
 
 def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
     """Spherical interpolation (Shoemake, 1985; White, 2016), shape ``(steps, d)``:
 
-    z(t) = sin((1 - t) Ω) / sin Ω · z0 + sin(t Ω) / sin Ω · z1,   cos Ω = z0·z1 / (|z0| |z1|)
+    z(t) = ((1 - t)|z0| + t|z1|) (cos(tΩ) u + sin(tΩ) w),   u = z0/|z0|,  v = z1/|z1|,
 
-    The angle to ``z0`` grows linearly in ``t``; for endpoints of equal norm the norm stays
-    constant, so every point looks like a typical draw from N(0, I), whose samples lie near
-    the sphere of radius √d. (A linear path cuts inside that sphere.)
+    with ``w`` the unit vector orthogonal to ``u`` in the plane of ``u, v``
+    (``v = cos Ω u + sin Ω w``), and the angle ``Ω = 2 atan2(|u - v|, |u + v|)``: a
+    two-argument arctangent, accurate over all of ``[0, π]`` (``arccos`` of the cosine
+    loses half the digits near 0 and π). The angle to ``z0`` grows linearly in ``t`` and the
+    norm goes linearly from ``|z0|`` to ``|z1|``; for endpoints of equal norm this is the
+    classic ``sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1``, whose norm stays constant,
+    so every point looks like a typical draw from N(0, I), whose samples lie near the
+    sphere of radius √d. (A linear path cuts inside that sphere.)
+
+    Special cases: endpoints in the same direction give the linear path. Antipodal
+    endpoints (``Ω`` within 1e-6 of π) have no unique great circle; the path then turns
+    through :func:`orthogonal_direction` of ``u``, so it is deterministic and midway it is
+    orthogonal to both. A zero endpoint has no direction: ``ValueError``. The first and
+    last rows are ``z0`` and ``z1`` exactly.
     """
+    a, b, steps = _endpoints(z0, z1, steps, nonzero=True)
     t = torch.linspace(0, 1, steps, dtype=torch.float64)[:, None]
-    a, b = z0.double(), z1.double()
-    omega = torch.arccos((a @ b / (a.norm() * b.norm())).clamp(-1, 1))
-    if omega.abs() < 1e-6:  # (nearly) the same direction: the paths coincide
+    na, nb = a.norm(), b.norm()
+    u, v = a / na, b / nb
+    omega = 2 * torch.atan2((u - v).norm(), (u + v).norm())
+    if omega < 1e-6:  # (nearly) the same direction: the paths coincide
         return lerp(z0, z1, steps)
-    path = (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
-    return path.to(z0.dtype)
+    if math.pi - omega < 1e-6:
+        w = orthogonal_direction(u)
+    else:
+        w = v - (u @ v) * u
+        w = w / w.norm()
+    path = ((1 - t) * na + t * nb) * (torch.cos(t * omega) * u + torch.sin(t * omega) * w)
+    path[0], path[-1] = a, b
+    return path.to(dtype=z0.dtype, device=z0.device)
 
 
 @torch.no_grad()
@@ -34,7 +80,12 @@ def generate(generator: torch.nn.Module, n: int, seed: int = 0, batch_size: int 
     """``n`` samples ``G(z)``, ``z ~ N(0, I)`` drawn at once from a generator seeded with
     ``seed`` (so the samples do not depend on ``batch_size``), passed through G in batches
     in eval mode (the mode is restored afterwards)."""
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    n = validate.positive_int(n, "n")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise ValueError(f"generate needs a generator with a latent_dim attribute; "
+                         f"{type(generator).__name__} has none (a discriminator?).")
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(validate.seed(seed)))
     was_training = generator.training
     generator.eval()
     device = next(generator.parameters()).device

@@ -10,16 +10,12 @@ import math
 
 import torch
 
-
-def _f64(x) -> torch.Tensor:
-    return torch.as_tensor(x, dtype=torch.float64)
+from . import validate
 
 
 def gaussian_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean ``μ`` and covariance ``Σ = (X - μ)ᵀ(X - μ) / (n - 1)`` of features ``(n, d)``."""
-    x = _f64(features)
-    if x.ndim != 2 or len(x) < 2:
-        raise ValueError(f"features must be (n >= 2, d), got shape {tuple(x.shape)}.")
+    x = validate.finite_features(features)
     mu = x.mean(0)
     xc = x - mu
     return mu, xc.T @ xc / (len(x) - 1)
@@ -35,9 +31,18 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
     semi-definite), so its eigenvalues λᵢ are real and ≥ 0 and tr (Σ₁Σ₂)^½ = Σᵢ √λᵢ.
     We compute the eigenvalues in complex128 and keep the real part of their square roots;
     round-off can make a few tiny λᵢ slightly negative or complex, which then contribute ~0.
+
+    Everything is checked finite before the eigenvalue routine, where a NaN or an overflow
+    would otherwise crash the process.
     """
-    mu1, mu2, s1, s2 = _f64(mu1), _f64(mu2), _f64(sigma1), _f64(sigma2)
-    eigenvalues = torch.linalg.eigvals((s1 @ s2).to(torch.complex128))
+    mu1, s1 = validate.gaussian(mu1, sigma1, "first Gaussian")
+    mu2, s2 = validate.gaussian(mu2, sigma2, "second Gaussian")
+    if len(mu1) != len(mu2):
+        raise ValueError(f"The two Gaussians differ in dimension: {len(mu1)} vs {len(mu2)}; "
+                         "compute both from features of the same width.")
+    product = validate.finite(s1 @ s2, "Σ₁Σ₂", "the covariances are too large to multiply "
+                              "in float64; the features are far too large (a diverged generator?).")
+    eigenvalues = torch.linalg.eigvals(product.to(torch.complex128))
     tr_sqrt = torch.sqrt(eigenvalues).real.sum()
     return ((mu1 - mu2).pow(2).sum() + s1.trace() + s2.trace() - 2 * tr_sqrt).item()
 
@@ -45,17 +50,20 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
 def fid(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
     """FID: the squared Fréchet distance d² between Gaussians fitted to the two feature sets
     (Heusel et al., 2017)."""
-    return frechet_distance(*gaussian_stats(real_features), *gaussian_stats(fake_features))
+    real, fake = validate.feature_pair(real_features, fake_features)
+    return frechet_distance(*gaussian_stats(real), *gaussian_stats(fake))
 
 
 def polynomial_kernel(x: torch.Tensor, y: torch.Tensor, degree: int = 3) -> torch.Tensor:
     """k(x, y) = (xᵀy / d + 1)^degree, the KID kernel (Bińkowski et al., 2018)."""
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(f"x and y differ in width: {x.shape[1]} vs {y.shape[1]}.")
     return (x @ y.T / x.shape[1] + 1) ** degree
 
 
 def mmd2_unbiased(x: torch.Tensor, y: torch.Tensor, degree: int = 3) -> float:
     """Unbiased MMD² = mean_{i≠j} k(xᵢ,xⱼ) + mean_{i≠j} k(yᵢ,yⱼ) - 2 mean_{i,j} k(xᵢ,yⱼ)."""
-    x, y = _f64(x), _f64(y)
+    x, y = validate.feature_pair(x, y)  # n ≥ 2 each: the i ≠ j means need two points
     m, n = len(x), len(y)
     k_xx, k_yy, k_xy = polynomial_kernel(x, x, degree), polynomial_kernel(y, y, degree), \
         polynomial_kernel(x, y, degree)
@@ -69,8 +77,12 @@ def kid(real_features: torch.Tensor, fake_features: torch.Tensor, subsets: int =
     """Kernel Inception Distance: unbiased MMD² with the cubic kernel, averaged over
     ``subsets`` random subsets of ``subset_size`` from each set (seeded); returns the mean
     and the (population) standard deviation over subsets.
-    Unlike FID it has no bias from the sample size."""
-    real, fake = _f64(real_features), _f64(fake_features)
+    Unlike FID it has no bias from the sample size. The subset size used is
+    ``min(subset_size, len(real), len(fake))``, at least 2 (the i ≠ j means need two)."""
+    real, fake = validate.feature_pair(real_features, fake_features)
+    subsets = validate.positive_int(subsets, "subsets")
+    subset_size = validate.positive_int(subset_size, "subset_size", minimum=2)
+    seed = validate.seed(seed)
     m = min(subset_size, len(real), len(fake))
     g = torch.Generator().manual_seed(seed)
     values = torch.tensor([mmd2_unbiased(real[torch.randperm(len(real), generator=g)[:m]],
@@ -81,20 +93,35 @@ def kid(real_features: torch.Tensor, fake_features: torch.Tensor, subsets: int =
 
 def inception_score(probs: torch.Tensor, splits: int = 10) -> tuple[float, float]:
     """IS = exp( E_x KL( p(y|x) ‖ p(y) ) ), p(y) the mean of p(y|x) within each split;
-    mean and std over ``splits`` (Salimans et al., 2016). Between 1 and the number of classes."""
-    p = _f64(probs)
+    mean and population std (``ddof=0``, as torch-fidelity and Salimans et al.'s code) over
+    ``splits`` equal splits in the given order (Salimans et al., 2016). Between 1 and the
+    number of classes. ``probs`` are probabilities (rows ≥ 0 summing to 1), not logits, and
+    their number must be a multiple of ``splits``.
+    """
+    p = validate.probabilities(probs)
+    splits = validate.positive_int(splits, "splits")
+    if len(p) % splits:
+        n = len(p)
+        fits = [s for s in range(1, n + 1) if n % s == 0]
+        near = min(fits, key=lambda s: (abs(s - splits), s))
+        raise ValueError(
+            f"inception_score got {n} samples for {splits} splits, which cannot be split "
+            f"equally: use a multiple of {splits} samples (e.g. {max(splits, n - n % splits)}), "
+            f"or splits={near}.")
     scores = []
     for part in p.chunk(splits):
         p_y = part.mean(0, keepdim=True)
         kl = (torch.xlogy(part, part) - torch.xlogy(part, p_y)).sum(1)
         scores.append(kl.mean().exp())
     s = torch.stack(scores)
-    return s.mean().item(), (s.std().item() if len(s) > 1 else 0.0)
+    return s.mean().item(), s.std(correction=0).item()
 
 
 def kth_neighbour_radii(features: torch.Tensor, k: int = 3) -> torch.Tensor:
     """Distance from each point to its k-th nearest neighbour in the same set (itself excluded)."""
-    d = torch.cdist(_f64(features), _f64(features))
+    k = validate.positive_int(k, "k")
+    x = validate.finite_features(features, min_rows=k + 1)  # k neighbours besides the point itself
+    d = torch.cdist(x, x)
     return d.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0
 
 
@@ -106,7 +133,8 @@ def precision_recall(real_features: torch.Tensor, fake_features: torch.Tensor,
     is the share of fakes inside at least one real ball (quality). Recall swaps the roles:
     the share of reals inside at least one fake ball (coverage).
     """
-    real, fake = _f64(real_features), _f64(fake_features)
+    k = validate.positive_int(k, "k")
+    real, fake = validate.feature_pair(real_features, fake_features, min_rows=k + 1)
 
     def inside(points, centres):
         radii = kth_neighbour_radii(centres, k)
@@ -124,7 +152,11 @@ def mode_coverage(samples: torch.Tensor, means: torch.Tensor, std: float,
     the reverse KL, Σ_k q_k log(q_k K), of the histogram q of samples over the K modes
     against the uniform histogram of the data.
     """
-    x, mu = _f64(samples), _f64(means)
+    x = validate.finite_features(samples, "samples", min_rows=1)
+    mu = validate.finite_features(means, "means", min_rows=1)
+    if x.shape[1] != mu.shape[1]:
+        raise ValueError(f"samples are {x.shape[1]}-dimensional but the means {mu.shape[1]}-dimensional.")
+    std, n_std = validate.positive_number(std, "std"), validate.positive_number(n_std, "n_std")
     dist, nearest = torch.cdist(x, mu).min(dim=1)
     good = dist <= n_std * std
     k = len(mu)
@@ -137,7 +169,7 @@ def mode_coverage(samples: torch.Tensor, means: torch.Tensor, std: float,
 def class_coverage(probs: torch.Tensor) -> dict:
     """Histogram of predicted classes of generated images and its KL to uniform,
     Σ_c h_c log(h_c K): 0 when every class is generated equally often, log K for one class."""
-    p = _f64(probs)
+    p = validate.probabilities(probs)
     k = p.shape[1]
     h = torch.bincount(p.argmax(1), minlength=k).double() / len(p)
     return {"histogram": h, "kl_to_uniform": (torch.xlogy(h, h) + h * math.log(k)).sum().item(),
@@ -147,7 +179,10 @@ def class_coverage(probs: torch.Tensor) -> dict:
 def evaluate(real_features: torch.Tensor, fake_features: torch.Tensor, fake_probs: torch.Tensor,
              kid_subsets: int = 100, kid_subset_size: int = 1000, seed: int = 0) -> dict[str, float]:
     """Every image metric at once: FID, KID (mean, std), IS, precision, recall (k = 3) and the
-    KL of the predicted-class histogram to uniform."""
+    KL of the predicted-class histogram to uniform. Every input is checked first, so a
+    diverged generator (NaN or huge features) gives a ValueError, not a crash."""
+    real_features, fake_features = validate.feature_pair(real_features, fake_features, min_rows=4)
+    fake_probs = validate.probabilities(fake_probs, "fake_probs")
     kid_mean, kid_std = kid(real_features, fake_features, kid_subsets, kid_subset_size, seed)
     precision, recall = precision_recall(real_features, fake_features, k=3)
     return {"FID": fid(real_features, fake_features), "KID": kid_mean, "KID std": kid_std,

@@ -13,6 +13,8 @@ import math
 import torch
 from torch import nn
 
+from .validate import image_batch, latent_batch
+
 
 class Dropout(nn.Module):
     """Inverted dropout: ``y = x * m / (1 - p)`` with ``m_i ~ Bernoulli(1 - p)``, in training only.
@@ -64,6 +66,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        latent_batch(z, self.latent_dim, "MLPGenerator")
         return self.net(z).view(len(z), *self.out_shape)              # (B, *out_shape)
 
 
@@ -78,6 +81,7 @@ class MLPDiscriminator(nn.Module):
                  dropout: float = 0.3):
         super().__init__()
         self.config = dict(in_shape=tuple(in_shape), hidden=tuple(hidden), dropout=dropout)
+        self.in_shape = tuple(in_shape)
         sizes = (math.prod(in_shape), *hidden)
         layers: list[nn.Module] = [nn.Flatten()]                      # (B, *in) -> (B, prod(in))
         for a, b in zip(sizes, sizes[1:]):
@@ -88,6 +92,7 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        image_batch(x, self.in_shape, "MLPDiscriminator")
         return self.net(x).squeeze(1)                                 # (B,)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -121,6 +126,7 @@ class DCGANGenerator(nn.Module):
         dcgan_init(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        latent_batch(z, self.latent_dim, "DCGANGenerator")
         h = self.project(z).view(len(z), -1, 7, 7)                      # (B, 2w, 7, 7)
         return self.net(h)
 
@@ -148,6 +154,7 @@ class DCGANDiscriminator(nn.Module):
         dcgan_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        image_batch(x, (self.config["channels"], 28, 28), "DCGANDiscriminator")
         return self.net(x).squeeze(1)                                   # (B,)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -188,10 +195,11 @@ class Classifier(nn.Module):
         self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(feature_dim, n_classes))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
+        image_batch(x, (1, 28, 28), "Classifier")
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(x))                                          # (B, K)
+        return self.head(self.features(x))                                      # (B, K)
 
 
 MODELS = {cls.__name__: cls for cls in

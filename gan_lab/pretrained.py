@@ -11,6 +11,7 @@ from pathlib import Path
 
 from torch import nn
 
+from . import validate
 from .checkpoint import load_generator
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
@@ -24,17 +25,20 @@ def available() -> list[str]:
 
 def describe(name: str) -> dict:
     """The training record written beside the weights."""
-    _check(name)
+    name = _check(name)
     return json.loads((WEIGHTS / f"{name}.json").read_text())
 
 
 def load_pretrained(name: str = "dcgan-mnist") -> nn.Module:
     """The pretrained generator ``name``, loaded with ``weights_only=True``, in eval mode."""
-    _check(name)
+    name = _check(name)
     return load_generator(WEIGHTS / f"{name}.pt")
 
 
-def _check(name: str) -> None:
-    if name not in available():
+def _check(name: str) -> str:
+    """The shipped name that ``name`` spells (any case, ``-``/``_``), or a ValueError."""
+    try:
+        return validate.choice(name, available(), "pretrained generator")
+    except ValueError:
         raise ValueError(f"No pretrained generator {name!r}; available: {', '.join(available()) or 'none'}. "
-                         "Train one with scripts/train_pretrained.py.")
+                         "Train one with scripts/train_pretrained.py.") from None

@@ -11,6 +11,8 @@ import math
 
 import torch
 
+from . import validate
+
 LOG4 = math.log(4.0)
 EPS = torch.finfo(torch.float64).eps  # D is kept in [EPS, 1 - EPS] inside log(D), log(1 - D)
 
@@ -21,7 +23,9 @@ def _f64(t) -> torch.Tensor:
 
 def integrate(f: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``∫ f(x) dx`` by the trapezoid rule on the grid ``x``."""
-    return torch.trapezoid(_f64(f), _f64(x))
+    f, x = _f64(f), _f64(x)
+    _same_shape(f, x, "the values, the grid x")
+    return torch.trapezoid(f, x)
 
 
 def _xlogy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -29,20 +33,42 @@ def _xlogy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.xlogy(a, b)
 
 
-def optimal_discriminator(p_data: torch.Tensor, p_g: torch.Tensor) -> torch.Tensor:
-    """``D*(x) = p_data(x) / (p_data(x) + p_g(x))``: the best D for a fixed G.
+def _same_shape(a: torch.Tensor, b: torch.Tensor, names: str) -> None:
+    if a.shape != b.shape:
+        first, second = names.split(", ")
+        raise ValueError(f"{first} and {second} differ in shape: {tuple(a.shape)} vs {tuple(b.shape)}; "
+                         "evaluate both on the same grid.")
+
+
+def optimal_discriminator(p_data: torch.Tensor, p_g: torch.Tensor, log: bool = False) -> torch.Tensor:
+    """``D*(x) = p_data(x) / (p_data(x) + p_g(x)) = σ(log p_data(x) - log p_g(x))``: the best
+    D for a fixed G.
 
     It maximizes ``a log y + b log(1 - y)`` pointwise (``a = p_data(x)``, ``b = p_g(x)``).
-    Where both densities vanish, ``D*`` is arbitrary; we return ``1/2`` there.
+    Computed from the log ratio, so it stays right where ``p_data + p_g`` would underflow;
+    in far tails, where the densities themselves round to 0, pass log-densities
+    (``log=True``, e.g. ``GaussianMixture.log_prob``). Where both densities vanish, ``D*`` is
+    arbitrary; we return ``1/2`` there.
     """
-    p_data, p_g = _f64(p_data), _f64(p_g)
-    total = p_data + p_g
-    return torch.where(total > 0, p_data / total.clamp_min(1e-300), torch.full_like(total, 0.5))
+    if log:
+        lp, lq = validate.tensor(p_data, "log p_data"), validate.tensor(p_g, "log p_g")
+        for t, name in ((lp, "log p_data"), (lq, "log p_g")):
+            if torch.isnan(t).any() or (t == math.inf).any():
+                raise ValueError(f"{name} must be a log-density: finite or -inf (density 0), "
+                                 "without NaN or +inf.")
+    else:
+        p, q = validate.densities(p_data, "p_data"), validate.densities(p_g, "p_g")
+        lp, lq = torch.log(p), torch.log(q)
+    _same_shape(lp, lq, "p_data, p_g")
+    d = torch.sigmoid(lp - lq)
+    return torch.where(torch.isneginf(lp) & torch.isneginf(lq), torch.full_like(d, 0.5), d)
 
 
 def kl_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``KL(p || q) = ∫ p log(p / q) dx`` (``inf`` where ``p > 0 = q``)."""
-    p, q = _f64(p), _f64(q)
+    p, q = validate.densities(p, "p"), validate.densities(q, "q")
+    _same_shape(p, q, "p, q")
+    _same_shape(p, _f64(x), "the densities, the grid x")
     if ((p > 0) & (q <= 0)).any():
         return torch.tensor(math.inf, dtype=torch.float64)
     return integrate(_xlogy(p, p) - _xlogy(p, q), x)
@@ -50,7 +76,9 @@ def kl_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Te
 
 def js_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``JSD(p || q) = KL(p || m) / 2 + KL(q || m) / 2`` with ``m = (p + q) / 2``; at most ``log 2``."""
-    m = (_f64(p) + _f64(q)) / 2
+    p, q = validate.densities(p, "p"), validate.densities(q, "q")
+    _same_shape(p, q, "p, q")
+    m = (p + q) / 2
     return 0.5 * kl_divergence(p, m, x) + 0.5 * kl_divergence(q, m, x)
 
 
@@ -61,13 +89,19 @@ def value_function(d: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor,
     ``d`` is clamped to ``[EPS, 1 - EPS]``: in the far tails ``D*`` rounds to exactly 0 or 1,
     and round-off would otherwise turn a negligible term into ``-inf``.
     """
-    d = _f64(d).clamp(EPS, 1 - EPS)
+    d = validate.finite(d, "d", "a discriminator's outputs must be numbers in [0, 1].")
+    if ((d < 0) | (d > 1)).any():
+        raise ValueError("d must be probabilities D(x) in [0, 1] (apply torch.sigmoid to logits); "
+                         f"got values from {d.min().item():.3g} to {d.max().item():.3g}.")
+    d = d.clamp(EPS, 1 - EPS)
     return integrate(_xlogy(_f64(p_data), d) + _xlogy(_f64(p_g), 1 - d), x)
 
 
 def value_monte_carlo(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     """``V ≈ mean log D(x_i) + mean log(1 - D(G(z_j)))`` from D's outputs on samples."""
-    d_real, d_fake = _f64(d_real).clamp(EPS, 1 - EPS), _f64(d_fake).clamp(EPS, 1 - EPS)
+    d_real = validate.finite(d_real, "d_real", "a discriminator's outputs must be numbers in [0, 1].")
+    d_fake = validate.finite(d_fake, "d_fake", "a discriminator's outputs must be numbers in [0, 1].")
+    d_real, d_fake = d_real.clamp(EPS, 1 - EPS), d_fake.clamp(EPS, 1 - EPS)
     return torch.log(d_real).mean() + torch.log1p(-d_fake).mean()
 
 
@@ -78,7 +112,10 @@ def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     ``|F_a - F_b|`` times the gap over the sorted pooled sample. With equal sizes this is
     ``mean |a_(i) - b_(i)|`` over the sorted samples.
     """
-    a, b = _f64(a).flatten().sort().values, _f64(b).flatten().sort().values
+    a, b = validate.finite(a, "a").flatten(), validate.finite(b, "b").flatten()
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError(f"Both samples need at least one value, got {len(a)} and {len(b)}.")
+    a, b = a.sort().values, b.sort().values
     pooled = torch.cat([a, b]).sort().values
     gaps = pooled.diff()
     t = pooled[:-1]
@@ -90,6 +127,8 @@ def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def wasserstein_grid(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``W1(p, q) = ∫ |F_p(x) - F_q(x)| dx`` for densities on a grid (CDFs by cumulative trapezoid)."""
     x = _f64(x)
+    _same_shape(_f64(p), x, "p, the grid x")
+    _same_shape(_f64(q), x, "q, the grid x")
     cdf = lambda f: torch.cat([torch.zeros(1, dtype=torch.float64),
                                torch.cumulative_trapezoid(_f64(f), x)])
     return integrate((cdf(p) - cdf(q)).abs(), x)
@@ -118,7 +157,13 @@ def gaussian_kde(samples: torch.Tensor, x: torch.Tensor,
 
     Default bandwidth: Scott's rule ``h = std(samples) · n^(-1/5)`` (as SciPy's default).
     """
-    s = _f64(samples).flatten()
-    h = bandwidth or (s.std() * len(s) ** (-0.2)).item()
+    s = validate.finite(samples, "samples").flatten()
+    if bandwidth is not None:
+        h = validate.positive_number(bandwidth, "bandwidth")
+    else:
+        h = (s.std() * len(s) ** (-0.2)).item() if len(s) > 1 else 0.0
+        if not h > 0:
+            raise ValueError(f"Scott's rule needs samples that are not all equal (got {len(s)} "
+                             "sample(s) with zero spread): pass a bandwidth.")
     z = (_f64(x).flatten()[:, None] - s[None, :]) / h                     # (len(x), n)
     return torch.exp(-0.5 * z ** 2).mean(1) / (h * math.sqrt(2 * math.pi))

@@ -16,17 +16,22 @@ from collections.abc import Sequence
 
 import torch
 
+from . import validate
+
 
 class GaussianMixture:
     """``sum_k w_k N(mu_k, sigma_k^2 I)`` with ``means (K, d)``, ``stds (K,)``, ``weights (K,)``."""
 
     def __init__(self, means, stds, weights=None) -> None:
-        means = torch.as_tensor(means, dtype=torch.float64)
+        means = validate.finite(means, "means")
         self.means = means.unsqueeze(-1) if means.ndim == 1 else means  # (K, d)
         k = len(self.means)
-        self.stds = torch.as_tensor(stds, dtype=torch.float64).expand(k).clone()
-        w = torch.ones(k, dtype=torch.float64) if weights is None else torch.as_tensor(
-            weights, dtype=torch.float64)
+        stds = validate.finite(stds, "stds")
+        if stds.numel() not in (1, k):
+            raise ValueError(f"Need one std for all modes or one per mean ({k}), got {stds.numel()}.")
+        self.stds = stds.reshape(-1).expand(k).clone()
+        w = torch.ones(k, dtype=torch.float64) if weights is None else validate.finite(
+            weights, "weights")
         if w.shape != (k,) or (w < 0).any() or w.sum() <= 0 or (self.stds <= 0).any():
             raise ValueError("Need one non-negative weight and one positive std per mean.")
         self.weights = w / w.sum()
@@ -37,6 +42,7 @@ class GaussianMixture:
 
     def sample(self, n: int, rng: torch.Generator | None = None) -> torch.Tensor:
         """``n`` samples, shape ``(n, d)``, float32: pick a mode by weight, then add noise."""
+        n = validate.positive_int(n, "n")
         k = torch.multinomial(self.weights, n, replacement=True, generator=rng)
         noise = torch.randn(n, self.dim, generator=rng, dtype=torch.float64)
         return (self.means[k] + self.stds[k, None] * noise).float()
@@ -87,8 +93,7 @@ class SampleSource:
     """
 
     def __init__(self, distribution: GaussianMixture, batch_size: int, seed: int = 0) -> None:
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be positive, got {batch_size}.")
+        batch_size = validate.positive_int(batch_size, "batch_size")
         self.distribution, self.batch_size, self.seed = distribution, batch_size, seed
         self.batches_per_epoch = 1  # an "epoch" is one batch: the supply never runs out
 
