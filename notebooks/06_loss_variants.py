@@ -29,7 +29,7 @@
 # **Time (full mode, laptop CPU):** about 11 minutes.
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/05_loss_variants.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/06_loss_variants.ipynb)
 
 # %%
 # Setup: use the installed gan_lab, or install it from GitHub (Colab, or a kernel without it).

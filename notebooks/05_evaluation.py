@@ -27,7 +27,7 @@
 # **Time (full mode, laptop CPU):** about 2 minutes.
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/06_evaluation.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/05_evaluation.ipynb)
 
 # %%
 # Setup: use the installed gan_lab, or install it from GitHub (Colab, or a kernel without it).
