@@ -1,0 +1,165 @@
+"""Class-conditional GANs for 28x28 images: ``G(z, y)`` and ``D(x, y)``.
+
+The generator is the course's DCGAN generator with a learned label embedding ``e = E[y]``
+concatenated to the noise before the first layer: ``G(z, y) = g([z; E[y]])``. Since ``g``
+only sees the embedding, a *soft* class works too: ``G.forward_embedding(z, e)`` with any
+``e``, e.g. ``(1 - t) E[a] + t E[b]``, which is what the explorer's class morph does.
+
+The discriminator is the DCGAN discriminator's body ``φ(x)`` followed by one of two heads:
+
+* ``"projection"`` (Miyato & Koyama, 2018): ``D(x, y) = ψ(φ(x)) + ⟨V[y], φ(x)⟩``, a linear
+  score plus the inner product of a class embedding with the features;
+* ``"concat"`` (Mirza & Osindero, 2014): the one-hot label as ``n_classes`` extra constant
+  input channels, ``D(x, y) = ψ(φ([x; onehot(y) ⊗ 1_{28x28}]))``.
+
+Both models keep their constructor arguments in ``.config``, so :mod:`gan_lab.checkpoint`
+rebuilds them (they register in :data:`gan_lab.models.MODELS`).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .models import MODELS, dcgan_init
+
+HEADS = ("projection", "concat")
+
+
+def check_labels(y: torch.Tensor, n: int, n_classes: int) -> None:
+    """Labels must be int64 class indices of shape ``(n,)`` in ``[0, n_classes)``."""
+    if not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.shape != (n,):
+        got = f"{y.dtype} of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else type(y).__name__
+        raise ValueError(f"Expected class labels as int64 of shape ({n},), got {got}. "
+                         "Use torch.full((n,), c) or torch.tensor([...]) (int64 by default).")
+    if n and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"Class labels must lie in 0..{n_classes - 1}, got {y.min().item()}..{y.max().item()}.")
+
+
+class ConditionalGenerator(nn.Module):
+    """``G(z, y)``: ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, C, 28, 28)`` in ``[-1, 1]``.
+
+    ``[z; E[y]] (B, latent_dim + embed_dim)`` is projected to 7x7 and upsampled twice, as in
+    :class:`gan_lab.models.DCGANGenerator`.
+    """
+
+    def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
+                 width: int = 64, channels: int = 1):
+        super().__init__()
+        self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
+                           width=width, channels=channels)
+        self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
+        w = width
+        self.embedding = nn.Embedding(n_classes, embed_dim)                  # y -> E[y] (B, embed_dim)
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim + embed_dim, 2 * w * 7 * 7, bias=False),    # (B, z+e) -> (B, 2w*49)
+            nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU())
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False),               # -> (B, w, 14, 14)
+            nn.BatchNorm2d(w), nn.ReLU(),
+            nn.ConvTranspose2d(w, channels, 4, 2, 1),                        # -> (B, C, 28, 28)
+            nn.Tanh())
+        dcgan_init(self)
+        nn.init.normal_(self.embedding.weight, 0.0, 1.0)  # like z: each entry ~ N(0, 1)
+
+    def embed(self, y: torch.Tensor) -> torch.Tensor:
+        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
+        check_labels(y, len(y) if isinstance(y, torch.Tensor) and y.ndim == 1 else -1, self.n_classes)
+        return self.embedding(y)
+
+    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """``g([z; e])`` for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
+        if z.ndim != 2 or z.shape[1] != self.latent_dim or e.shape != (len(z), self.embed_dim):
+            raise ValueError(f"Expected z (B, {self.latent_dim}) and e (B, {self.embed_dim}), "
+                             f"got {tuple(z.shape)} and {tuple(e.shape)}.")
+        h = self.project(torch.cat([z, e], dim=1)).view(len(z), -1, 7, 7)  # (B, 2w, 7, 7)
+        return self.net(h)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        check_labels(y, len(z), self.n_classes)
+        return self.forward_embedding(z, self.embedding(y))
+
+
+class ConditionalDiscriminator(nn.Module):
+    """``D(x, y)``: ``x (B, C, 28, 28)``, ``y`` int64 ``(B,)`` -> one logit per example ``(B,)``.
+
+    ``head="projection"``: ``ψ(φ(x)) + ⟨V[y], φ(x)⟩``; ``head="concat"``: one-hot label
+    channels concatenated to the input. ``φ`` is the DCGAN discriminator's body (two stride-2
+    convolutions, LeakyReLU(0.2), batch norm on the inner layer unless ``batch_norm=False``).
+    """
+
+    def __init__(self, n_classes: int = 10, width: int = 64, channels: int = 1,
+                 head: str = "projection", batch_norm: bool = True):
+        super().__init__()
+        if head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {head!r}.")
+        self.config = dict(n_classes=n_classes, width=width, channels=channels, head=head,
+                           batch_norm=batch_norm)
+        self.n_classes, self.head = n_classes, head
+        w, extra = width, (n_classes if head == "concat" else 0)
+        self.body = nn.Sequential(
+            nn.Conv2d(channels + extra, w, 4, 2, 1),                          # -> (B, w, 14, 14)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(w, 2 * w, 4, 2, 1, bias=not batch_norm),                # -> (B, 2w, 7, 7)
+            nn.BatchNorm2d(2 * w) if batch_norm else nn.Identity(),
+            nn.LeakyReLU(0.2),
+            nn.Flatten())                                                     # φ(x): (B, 2w*49)
+        self.linear = nn.Linear(2 * w * 7 * 7, 1)                              # ψ
+        self.class_embedding = nn.Embedding(n_classes, 2 * w * 7 * 7) if head == "projection" else None
+        dcgan_init(self)
+        if self.class_embedding is not None:
+            nn.init.normal_(self.class_embedding.weight, 0.0, 0.02)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        check_labels(y, len(x), self.n_classes)
+        if self.head == "concat":
+            onehot = F.one_hot(y, self.n_classes).to(x.dtype)                 # (B, K)
+            x = torch.cat([x, onehot[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
+        features = self.body(x)                                               # (B, F)
+        score = self.linear(features).squeeze(1)                              # ψ(φ(x)): (B,)
+        if self.class_embedding is not None:
+            score = score + (self.class_embedding(y) * features).sum(1)      # + ⟨V[y], φ(x)⟩
+        return score
+
+
+MODELS.update({cls.__name__: cls for cls in (ConditionalGenerator, ConditionalDiscriminator)})
+
+
+def is_conditional(generator: nn.Module) -> bool:
+    """True for generators called as ``G(z, y)`` (they have ``n_classes``)."""
+    return getattr(generator, "n_classes", None) is not None
+
+
+# -- measuring a conditional generator -------------------------------------------------------
+@torch.no_grad()
+def generate_per_class(generator: nn.Module, n_per_class: int, seed: int = 0,
+                       batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n_per_class`` samples ``G(z, c)`` of every class ``c``, ``z ~ N(0, I)`` drawn at once
+    from a generator seeded with ``seed``; returns images and their requested labels ``(K n,)``."""
+    labels = torch.arange(generator.n_classes).repeat_interleave(n_per_class)
+    z = torch.randn(len(labels), generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    was_training = generator.training
+    generator.eval()
+    device = next(generator.parameters()).device
+    images = torch.cat([generator(zc.to(device), yc.to(device)).cpu()
+                        for zc, yc in zip(z.split(batch_size), labels.split(batch_size))])
+    generator.train(was_training)
+    return images, labels
+
+
+def agreement(predicted: torch.Tensor, requested: torch.Tensor, n_classes: int) -> dict:
+    """Share of images whose predicted class is the requested one, per class and overall:
+    ``a_c = #{i : y_i = c, ŷ_i = c} / #{i : y_i = c}``, ``a = #{i : ŷ_i = y_i} / N``."""
+    hit = (predicted == requested).double()
+    per_class = [hit[requested == c].mean().item() for c in range(n_classes)]
+    return {"overall": hit.mean().item(), "per_class": per_class}
+
+
+def fid_per_class(real_features: torch.Tensor, real_labels: torch.Tensor,
+                  fake_features: torch.Tensor, fake_labels: torch.Tensor, n_classes: int) -> list[float]:
+    """FID between the real and the generated features of each class ``c`` separately."""
+    from .metrics import fid
+
+    return [fid(real_features[real_labels == c], fake_features[fake_labels == c])
+            for c in range(n_classes)]
