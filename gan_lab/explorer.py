@@ -76,6 +76,15 @@ def strip(images: torch.Tensor, scale: int = 2, gap: int = 2) -> np.ndarray:
     return np.concatenate(parts, axis=1)
 
 
+def put(widget, pixels: np.ndarray) -> None:
+    """Replace an ``ipywidgets.Image``'s bytes by the PNG of ``pixels``, shown at their own
+    size (without a width, a browser stretches the image to the output's width and blurs it)."""
+    height, width = pixels.shape[:2]
+    if widget.width != str(width) or widget.height != str(height):
+        widget.width, widget.height = str(width), str(height)
+    widget.value = encode_png(pixels)
+
+
 # -- generators and latent points ------------------------------------------------------------
 def resolve(generator: nn.Module | str) -> tuple[nn.Module, tuple[str, ...] | None]:
     """A generator in eval mode and its class names (``None`` for unconditional ones);
@@ -207,7 +216,7 @@ class _Explorer:
     def show(self, image: torch.Tensor) -> None:
         """Put ``image (C, H, W)`` on the display: pixels, enlarged, PNG, into ``self.image``."""
         self.image_tensor = image
-        self.image.value = encode_png(upscale(to_pixels(image), self.scale))
+        put(self.image, upscale(to_pixels(image), self.scale))
 
     def _class_dropdown(self, description: str, value: int = 0):
         return _widgets().Dropdown(options=[(name, c) for c, name in enumerate(self.class_names)],
@@ -281,14 +290,14 @@ class Interpolation(_Explorer):
         d = self.generator.latent_dim
         samples = run(self.generator, torch.stack([latent(s, d) for s in range(len(self.grid_images))]), self.y)
         for tile, sample in zip(self.grid_images, samples):
-            tile.value = encode_png(upscale(to_pixels(sample), self.strip_scale))
+            put(tile, upscale(to_pixels(sample), self.strip_scale))
 
     def _new_path(self, change=None) -> None:
         if change is None or change["owner"] is self.label:
             self._new_grid()
         self.points = self.path()
         frames = run(self.generator, self.points, self.y)
-        self.path_image.value = encode_png(strip(frames, self.strip_scale))
+        put(self.path_image, strip(frames, self.strip_scale))
         self._new_frame()
 
     def _new_frame(self, change=None) -> None:
@@ -336,7 +345,7 @@ class ClassMorph(_Explorer):
         self.z = latent(self.seed.value, self.generator.latent_dim)
         self.points = self.embeddings()
         frames = run(self.generator, self.z.expand(self.steps, -1), embedding=self.points)
-        self.path_image.value = encode_png(strip(frames, self.strip_scale))
+        put(self.path_image, strip(frames, self.strip_scale))
         self._new_frame()
 
     def _new_frame(self, change=None) -> None:

@@ -181,19 +181,32 @@ if conditional:
 # standard deviation 1, so $\alpha = \pm 3$ is three standard deviations.
 
 # %%
-G = load_pretrained("dcgan-mnist")
+name = conditional or "dcgan-mnist"
+G = load_pretrained(name)
 directions = explorer.principal_directions(G, k=4, n=settings.pick(full=2000, quick=300))
-sliders = explorer.Directions(G, directions=directions, seed=2)
+sliders = explorer.Directions(name, directions=directions, seed=2)
 sliders
 
 # %% [markdown]
-# As a figure: each row moves one direction from $\alpha = -3$ to $3$, for seed 2.
+# As a figure: each row moves one direction from $\alpha = -3$ to $3$, for seed 2 (and,
+# for the conditional generator, class 4), then the same for the unconditional DCGAN.
 
 # %%
 alphas = torch.linspace(-3, 3, 7)
-z0 = explorer.latent(2, G.latent_dim)
-rows = torch.stack([z0 + a * u for u in directions for a in alphas])
-show_images(explorer.run(G, rows), nrow=7, title="directions 0-3 (rows), α = -3 … 3 (columns)", size=5)
+
+
+def direction_rows(G, directions, seed, y=None):
+    z0 = explorer.latent(seed, G.latent_dim)
+    return explorer.run(G, torch.stack([z0 + a * u for u in directions for a in alphas]), y)
+
+
+if conditional:
+    show_images(direction_rows(G, directions, 2, y=4), nrow=7, size=5,
+                title=f"{name}, class 4: directions 0-3 (rows), α = -3 … 3")
+G_dc = load_pretrained("dcgan-mnist")
+directions_dc = explorer.principal_directions(G_dc, k=4, n=settings.pick(full=2000, quick=300))
+show_images(direction_rows(G_dc, directions_dc, 2), nrow=7, size=5,
+            title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3")
 
 # %% [markdown]
 # **What you see.** The first principal directions change global properties that many
@@ -253,7 +266,7 @@ check_2(answer_2, directions);
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # Solution
-answer_2 = explorer.latent(3, G.latent_dim) + 1 * directions[0] - 2 * directions[2]
+answer_2 = explorer.latent(3, directions.shape[1]) + 1 * directions[0] - 2 * directions[2]
 check_2(answer_2, directions);
 
 # %% [markdown]

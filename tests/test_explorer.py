@@ -83,6 +83,7 @@ def test_interpolation_shows_g_of_each_point_on_the_path(kind, mode):
     if y is not None:
         w.label.value = y
     za, zb = z_of(3, 8), z_of(5, 8)
+    assert (w.image.width, w.image.height) == ("84", "84")           # shown at its own size
     for k in (4, 1, 2):
         w.frame.value = k
         t = k / 4
