@@ -139,8 +139,11 @@ def run(generator: nn.Module, z: torch.Tensor, y: int | None = None,
 
 # -- GANSpace directions ---------------------------------------------------------------------
 def feature_layer(generator: nn.Module) -> nn.Module:
-    """The generator's first layer of features: ``project`` (DCGAN-style generators, after
-    batch norm and ReLU) or the first activation (MLP generators)."""
+    """The generator's first layer of features: the module its ``early_features`` names
+    (conditional generators: the first conditional batch norm), ``project`` (DCGAN
+    generators, after batch norm and ReLU) or the first activation (MLP generators)."""
+    if isinstance(getattr(generator, "early_features", None), str):
+        return generator.get_submodule(generator.early_features)
     if isinstance(getattr(generator, "project", None), nn.Module):
         return generator.project
     for module in generator.modules():
