@@ -49,11 +49,16 @@ class Settings:
         return quick if self.quick else full
 
     def describe(self) -> str:
+        """One line: seed, mode, data and device.
+
+        The data folder is named by the variable that chose it, not by its absolute path:
+        the line is read in committed notebooks, on machines where that path means nothing.
+        """
         mode = "short (GAN_LAB_QUICK=1)" if self.quick else "full"
-        root = self.data_root or "default search path"
+        source = "from $GAN_LAB_DATA" if self.data_root else "default search path"
         return (
             f"seed={self.seed} | mode={mode} | data={self.dataset}/{self.split} "
-            f"(root: {root}) | device={self.device}"
+            f"({source}) | device={self.device}"
         )
 
 

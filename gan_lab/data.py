@@ -199,11 +199,27 @@ def _not_found_message(name, split, root, download, download_error) -> str:
         "  - or use another split/dataset: GAN_LAB_SPLIT=test, GAN_LAB_DATASET=fashion-mnist.")
 
 
+def describe_folder(folder: Path) -> str:
+    """``folder`` as a reader on another machine can follow it: relative to ``$GAN_LAB_DATA``,
+    ``$XDG_CACHE_HOME`` or ``~`` when it lies there (``$GAN_LAB_DATA/MNIST/raw``,
+    ``~/.cache/gan_lab/MNIST/raw``), else as it is (e.g. Debian's system folder)."""
+    folder = Path(folder).resolve()
+    anchors = [("$GAN_LAB_DATA", os.environ.get("GAN_LAB_DATA")),
+               ("$XDG_CACHE_HOME", os.environ.get("XDG_CACHE_HOME")), ("~", Path.home())]
+    for name, base in anchors:
+        base = Path(base).expanduser().resolve() if base else None
+        if base and folder.is_relative_to(base):
+            rest = folder.relative_to(base).as_posix()
+            return name if rest == "." else f"{name}/{rest}"
+    return folder.as_posix()
+
+
 def load_course_data(settings: Settings, verbose: bool = True) -> ImageDataset:
     """The dataset and split that ``settings`` chose, with a line saying where it came from."""
     data = load_dataset(settings.dataset, settings.split, settings.data_root)
     if verbose:
-        print(f"Loaded {data.name}/{data.split}: {len(data)} images from {data.folder}")
+        print(f"Loaded {data.name}/{data.split}: {len(data)} images from "
+              f"{describe_folder(data.folder)}")
     return data
 
 

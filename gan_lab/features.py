@@ -8,6 +8,7 @@ The course's FID/KID/precision/recall live in the penultimate layer of
 from __future__ import annotations
 
 import json
+import time
 
 import torch
 import torch.nn.functional as F
@@ -27,13 +28,20 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
     losses = []
-    for step in tqdm(range(epochs * len(order)), disable=not progress, desc="classifier"):
+    start = time.perf_counter()
+    # leave=False and a plain last line: what stays on screen (or in a saved notebook) is the
+    # finished state, never a bar frozen where it started.
+    for step in tqdm(range(epochs * len(order)), disable=not progress, desc="classifier",
+                     leave=False):
         idx = order.batch(step)[:, 0]
         loss = F.cross_entropy(model(images[idx]), labels[idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         losses.append(loss.item())
+    if progress:
+        print(f"classifier: {len(losses)} steps in {time.perf_counter() - start:.0f} s, "
+              f"last loss {losses[-1]:.3f}")
     return losses
 
 

@@ -28,12 +28,15 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/00_start_here.ipynb)
 
 # %%
-# Setup: installs gan_lab where it is missing (Colab, or a kernel outside the course's env).
+# Setup: use the installed gan_lab, or install it from GitHub (Colab, or a kernel without it).
 try:
     import gan_lab
+    print(f"gan_lab found: {gan_lab.__version__}")
 except ImportError:
-    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    print("installing gan_lab from github.com/gan-lab/gan-lab@main (Colab) ...")
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab@main"
     import gan_lab
+    print(f"gan_lab installed: {gan_lab.__version__}")
 
 # %%
 settings = gan_lab.setup()  # seed, short/full mode, dataset, device: printed below
@@ -105,6 +108,22 @@ show_images(per_class, nrow=10, title="Ten examples of each class (one class per
 #
 # Inside a notebook, sizes are chosen with `settings.pick(full=..., quick=...)`, so the same
 # cells run in both modes; nothing is forked.
+#
+# **Turning them on.** Either start JupyterLab with them, from the repository's folder (every
+# notebook's kernel inherits them; `GAN_LAB_DATA` must be an absolute path, since kernels run
+# in `notebooks/`):
+#
+# ```bash
+# GAN_LAB_QUICK=1 GAN_LAB_DATA=/absolute/path/to/data jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb
+# ```
+#
+# or set them inside one notebook in a cell *above* its settings cell, then run the settings
+# cell again:
+#
+# ```python
+# %env GAN_LAB_QUICK=1
+# %env GAN_LAB_DATA=/absolute/path/to/data
+# ```
 
 # %%
 steps = settings.pick(full=3000, quick=20)

@@ -31,6 +31,12 @@ def test_environment_switches(clean_env):
     assert "short" in s.describe() and "fashion-mnist/test" in s.describe()
 
 
+def test_describe_names_the_data_variable_not_its_path(clean_env, tmp_path):
+    clean_env.setenv("GAN_LAB_DATA", str(tmp_path))
+    line = load_settings().describe()
+    assert "from $GAN_LAB_DATA" in line and str(tmp_path) not in line
+
+
 @pytest.mark.parametrize("name,value,message", [
     ("GAN_LAB_QUICK", "maybe", "is not a switch"),
     ("GAN_LAB_DATASET", "cifar10", "is not one of mnist, fashion-mnist"),

@@ -22,8 +22,8 @@ def _check_images(ds, n):
     assert torch.allclose(k, k.round(), atol=1e-4)
 
 
-def test_mnist_test_split_offline():
-    ds = load_dataset("mnist", "test", download=False)
+def test_mnist_test_split(real_data):
+    ds = real_data("mnist", "test")
     _check_images(ds, 10_000)
     assert ds.labels.bincount().tolist() == MNIST_TEST_COUNTS
     # Digits are dark background with bright strokes: most pixels are background (-1).
@@ -31,8 +31,8 @@ def test_mnist_test_split_offline():
 
 
 @pytest.mark.parametrize("split,n", [("train", 60_000), ("test", 10_000)])
-def test_fashion_mnist_from_debian(split, n, isolated_data):
-    ds = load_dataset("fashion-mnist", split, download=False)
+def test_fashion_mnist(split, n, real_data):
+    ds = real_data("fashion-mnist", split)
     _check_images(ds, n)
     assert ds.labels.bincount().tolist() == [n // 10] * 10
     assert ds.classes[9] == "Ankle boot"
@@ -66,11 +66,9 @@ def test_failed_download_is_reported_not_raised_raw(isolated_data, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def mnist_test_files():
+def mnist_test_files(real_data):
     """The real MNIST test files, located before a test isolates the search path."""
-    files = find_files("mnist", "test")
-    assert files, "MNIST test split not found: set GAN_LAB_DATA (see README, 'Offline')."
-    return files
+    return find_files("mnist", "test", root=real_data("mnist", "test").folder)
 
 
 def _copy_mnist_test(dst, files):
@@ -146,3 +144,14 @@ def test_batch_source_rejects_bad_sizes():
         BatchSource(torch.zeros(5, 1), 0)
     with pytest.raises(ValueError, match="between 1 and 5"):
         BatchSource(torch.zeros(5, 1), 6)
+
+
+def test_folders_are_printed_relative_to_what_the_reader_has(monkeypatch, tmp_path):
+    monkeypatch.setenv("GAN_LAB_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert data.describe_folder(tmp_path / "data" / "MNIST" / "raw") == "$GAN_LAB_DATA/MNIST/raw"
+    assert data.describe_folder(tmp_path / "data") == "$GAN_LAB_DATA"
+    assert data.describe_folder(data.cache_dir() / "MNIST") == "$XDG_CACHE_HOME/gan_lab/MNIST"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert data.describe_folder(data.cache_dir()) == "~/.cache/gan_lab"
+    assert data.describe_folder(data.DEBIAN_FASHION_MNIST) == str(data.DEBIAN_FASHION_MNIST)
