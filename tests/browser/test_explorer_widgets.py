@@ -9,12 +9,10 @@ JupyterLab is missing, failed in CI (CI=true), where .ci/run installs them.
 
 import base64
 import io
-import os
 import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
 
@@ -48,12 +46,6 @@ _BYTES_JS = """async (src) => {
 }"""
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
 def expected_frame(k: int) -> np.ndarray:
     """What the widget must show for frame k: G(z(t)), pixels, nearest-neighbour ×8."""
     from gan_lab.latent import lerp
@@ -67,11 +59,11 @@ def expected_frame(k: int) -> np.ndarray:
     return F.interpolate(p, scale_factor=8, mode="nearest")[0, 0].to(torch.uint8).numpy()
 
 
-def test_moving_the_frame_slider_changes_the_image_to_g_of_that_frame(monkeypatch):
+def test_moving_the_frame_slider_changes_the_image_to_g_of_that_frame(monkeypatch, unavailable):
     monkeypatch.setenv("GAN_LAB_QUICK", "1")       # the kernel inherits it: short mode
     missing = missing_prerequisites()
     if missing:
-        _unavailable("the browser check needs " + "; ".join(missing))
+        unavailable("the browser check needs " + "; ".join(missing))
     from PIL import Image
 
     start = time.monotonic()
