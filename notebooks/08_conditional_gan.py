@@ -71,12 +71,9 @@ data = gan_lab.load_course_data(settings)
 # learned vector anyway); the embedding keeps the input small and, since the network only
 # sees a vector, lets us feed it *mixtures* of classes (notebook 09's class morph).
 #
-# One design lesson, learned the hard way while building this notebook: the normalization
-# is *per example* (each feature vector divided by its own root mean square), not batch
-# norm. With batch norm, the statistics of a batch mix all ten classes; the differences
-# *between* classes dominate them, and what $z$ does *within* a class is squeezed to almost
-# nothing. Our first generator, trained that way, drew one image per class whatever $z$
-# (within-class pixel standard deviation across $z$ 0.02-0.04; real digits: 0.29).
+# The normalization is *per example* (each feature vector divided by its own root mean
+# square, as ProGAN's pixel norm) rather than batch norm, so a sample does not depend on
+# the other classes in its batch, and training and eval mode compute the same thing.
 #
 # **In D** there are two common choices:
 #
@@ -159,12 +156,18 @@ with torch.no_grad():
 show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", size=5)
 
 # %% [markdown]
-# **What you see.** Down a column the digit changes, but its *handwriting* does not: the
-# same $z$ gives the same slant, the same stroke thickness and a similar width in every
-# row. With the class given, the generator has no reason to put identity into $z$, so $z$
-# is left with the style, what varies *within* a class.
+# **What you should see, and what you do see.** Ideally, down a column the digit changes
+# but its *handwriting* does not: the same $z$ gives the same slant, stroke thickness and
+# width in every row, because with the class given, all that is left for $z$ to encode is
+# the style, what varies *within* a class. **The shipped `cgan-mnist` does not do this:**
+# along each row the images are nearly identical. It has collapsed *within* each class, one
+# prototype per class whatever $z$ (conditional mode collapse). The label works (section 4:
+# about 98% of its samples are of the requested class), but the noise is almost ignored; a
+# longer run, a stronger discriminator or a diversity term would be needed, and this is
+# left open here. The measurement below makes the difference between ideal and actual
+# visible in numbers.
 #
-# That claim can be measured. For many $z$ and every class, compute two simple style
+# For many $z$ and every class, compute two simple style
 # numbers from image moments: **ink** (the share of bright pixels, a proxy for stroke
 # thickness) and **slant** (the shear $\mu_{11}/\mu_{02}$ of the ink about its centre, positive
 # when the top leans right). If $z$ carries style, the numbers for the *same* $z$ agree

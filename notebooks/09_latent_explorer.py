@@ -160,12 +160,11 @@ if conditional:
     show_images(torch.cat(rows), nrow=8, title="z fixed (seed 3): 1 → 7, 3 → 8, 4 → 9", size=6)
 
 # %% [markdown]
-# **What you see.** The *style* stays: the same slant, stroke width and size carry through
-# the whole row, because they live in $z$, which does not change. The *class* changes, and
-# mostly not smoothly: for most of the way the image stays one digit, then within a few
-# frames it turns into the other, passing through a blend (a 1 growing the bar of a 7,
-# a 3 closing into an 8). The generator learned ten separate points $E[y]$; in between it
-# has to improvise.
+# **What you see.** The class input moves the image from one digit to the other through
+# blends (a 1 growing the bar of a 7, a 3 closing into an 8); at $t = 0$ and $t = 1$ they are
+# the generator's own samples of the two classes. The shipped `cgan-mnist` has collapsed
+# within each class (notebook 08), so another seed gives almost the same row: here the class
+# input, not $z$, does nearly all the work.
 
 # %% [markdown]
 # ## 4. Directions that change one property at a time
@@ -181,15 +180,14 @@ if conditional:
 # standard deviation 1, so $\alpha = \pm 3$ is three standard deviations.
 
 # %%
-name = conditional or "dcgan-mnist"
+name = "dcgan-mnist"   # cgan-mnist has collapsed within each class (notebook 08): z does little there
 G = load_pretrained(name)
 directions = explorer.principal_directions(G, k=4, n=settings.pick(full=2000, quick=300))
 sliders = explorer.Directions(name, directions=directions, seed=2)
 sliders
 
 # %% [markdown]
-# As a figure: each row moves one direction from $\alpha = -3$ to $3$, for seed 2 (and,
-# for the conditional generator, class 4), then the same for the unconditional DCGAN.
+# As a figure: each row moves one direction from $\alpha = -3$ to $3$, for seed 2.
 
 # %%
 alphas = torch.linspace(-3, 3, 7)
@@ -200,20 +198,15 @@ def direction_rows(G, directions, seed, y=None):
     return explorer.run(G, torch.stack([z0 + a * u for u in directions for a in alphas]), y)
 
 
-if conditional:
-    show_images(direction_rows(G, directions, 2, y=4), nrow=7, size=5,
-                title=f"{name}, class 4: directions 0-3 (rows), α = -3 … 3")
-G_dc = load_pretrained("dcgan-mnist")
-directions_dc = explorer.principal_directions(G_dc, k=4, n=settings.pick(full=2000, quick=300))
-show_images(direction_rows(G_dc, directions_dc, 2), nrow=7, size=5,
+show_images(direction_rows(G, directions, 2), nrow=7, size=5,
             title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3")
 
 # %% [markdown]
-# **What you see.** The first principal directions change global properties that many
-# features share: typically stroke thickness, slant, or width, while the rest of the image
-# stays put. Further along the list the changes get smaller and more local. The directions
-# are found without labels; a direction that changes the digit's identity for one seed may
-# change only its style for another, so try a few seeds.
+# **What you see.** For this unconditional generator the strongest direction changes the
+# digit itself (for seed 2, a 0 turns into a 7): identity is the largest source of variation
+# in its features. The next directions change style more than identity: roundness and
+# width, slant, stroke thickness, though rarely one property alone. Directions found
+# without labels mean different things for different seeds, so try a few.
 
 # %% [markdown]
 # ## 5. How fast is a frame?
