@@ -303,7 +303,8 @@ check_3(answer_3, probs.argmax(1), requested);
 #   real batch's labels.
 # - Measure agreement with a classifier (next to its accuracy on real images) and FID per
 #   class (next to the real floor).
-# - With the class fixed, $z$ carries the style: slant, thickness, width.
+# - With the class fixed, $z$ should carry the style (slant, thickness, width); check it:
+#   the shipped generator labels well but has collapsed within each class.
 #
 # **Further reading:** Mirza & Osindero, *Conditional Generative Adversarial Nets* (2014),
 # [arXiv:1411.1784](https://arxiv.org/abs/1411.1784); Miyato & Koyama, *cGANs with Projection
