@@ -259,8 +259,8 @@ class Interpolation(_Explorer):
         cells = []
         for seed in range(grid):
             tile = w.Image(format="png")
-            a = w.Button(description="A", layout=w.Layout(width="28px"), tooltip=f"seed {seed} as A")
-            b = w.Button(description="B", layout=w.Layout(width="28px"), tooltip=f"seed {seed} as B")
+            a = w.Button(description="A", layout=w.Layout(width="40px"), tooltip=f"seed {seed} as A")
+            b = w.Button(description="B", layout=w.Layout(width="40px"), tooltip=f"seed {seed} as B")
             a.on_click(lambda _, s=seed: setattr(self.seed_a, "value", s))
             b.on_click(lambda _, s=seed: setattr(self.seed_b, "value", s))
             self.grid_images.append(tile)
