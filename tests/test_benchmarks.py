@@ -46,3 +46,14 @@ def test_gan_lab_readable_path_runs():
     images = torch.rand(64, 1, 28, 28) * 2 - 1
     G, D = models.MLPGenerator(hidden=(16,)), models.MLPDiscriminator(hidden=(16,))
     assert speed.gan_lab_loop(G, D, images, 16, 2, fast=False) > 0
+
+
+def test_explorer_frame_timer_runs_and_sees_new_bytes():
+    bench = _load("explorer_frame_time")
+    from gan_lab import explorer
+
+    widget = explorer.Interpolation(models.MLPGenerator(latent_dim=8, hidden=(16,)), steps=4, grid=2)
+    values = bench.cycle(widget.frame, 5)
+    assert values == [1, 2, 3, 2, 1]
+    assert len(bench.frame_times(widget.frame, values, widget.image)) == 5
+    assert set(bench.parts(widget.generator, 2, repeats=2)) == {"generator", "pixels", "upscale", "png"}

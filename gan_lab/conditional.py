@@ -1,0 +1,191 @@
+"""Class-conditional GANs for 28x28 images: ``G(z, y)`` and ``D(x, y)``.
+
+The generator is the course's DCGAN generator with a learned label embedding ``e = E[y]``,
+concatenated to the noise and setting the scale and shift of each (per-example)
+normalization. Since the network only sees the embedding, a *soft* class works too: ``G.forward_embedding(z, e)`` with any
+``e``, e.g. ``(1 - t) E[a] + t E[b]``, which is what the explorer's class morph does.
+
+The discriminator is the DCGAN discriminator's body ``φ(x)`` followed by one of two heads:
+
+* ``"projection"`` (Miyato & Koyama, 2018): ``D(x, y) = ψ(φ(x)) + ⟨V[y], φ(x)⟩``, a linear
+  score plus the inner product of a class embedding with the features;
+* ``"concat"`` (Mirza & Osindero, 2014): the one-hot label as ``n_classes`` extra constant
+  input channels, ``D(x, y) = ψ(φ([x; onehot(y) ⊗ 1_{28x28}]))``.
+
+Both models keep their constructor arguments in ``.config``, so :mod:`gan_lab.checkpoint`
+rebuilds them (they register in :data:`gan_lab.models.MODELS`).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .models import MODELS, dcgan_init
+
+HEADS = ("projection", "concat")
+
+
+def check_labels(y: torch.Tensor, n: int, n_classes: int) -> None:
+    """Labels must be int64 class indices of shape ``(n,)`` in ``[0, n_classes)``."""
+    if not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.shape != (n,):
+        got = f"{y.dtype} of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else type(y).__name__
+        raise ValueError(f"Expected class labels as int64 of shape ({n},), got {got}. "
+                         "Use torch.full((n,), c) or torch.tensor([...]) (int64 by default).")
+    if n and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"Class labels must lie in 0..{n_classes - 1}, got {y.min().item()}..{y.max().item()}.")
+
+
+class ConditionalPixelNorm(nn.Module):
+    """Per-example normalization with a class-dependent scale and shift:
+    ``y = x̂ · (1 + γ(e)) + β(e)``, ``x̂ = x / sqrt(mean_c x_c² + 10⁻⁸)`` over the features
+    (channels, at each pixel), as ProGAN's pixel norm; ``γ`` and ``β`` are linear in the class
+    embedding ``e`` (conditional batch norm's affine part; de Vries et al., 2017), so a mix
+    of two embeddings mixes the scales and shifts.
+
+    Per example, so a sample does not depend on the rest of its batch and training and eval
+    mode compute the same function. (A first version with batch norm drew one image per
+    class whatever ``z``; so does the shipped ``cgan-mnist`` with this normalization, after
+    2,500 steps: the within-class collapse has another cause, still open.)
+    """
+
+    def __init__(self, features: int, embed_dim: int):
+        super().__init__()
+        self.gain, self.bias = nn.Linear(embed_dim, features), nn.Linear(embed_dim, features)
+
+    def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        x = x * torch.rsqrt(x.pow(2).mean(1, keepdim=True) + 1e-8)     # per example (and pixel)
+        shape = (len(x), -1) + (1,) * (x.ndim - 2)                      # broadcast over pixels
+        return x * (1 + self.gain(e).view(shape)) + self.bias(e).view(shape)
+
+
+class ConditionalGenerator(nn.Module):
+    """``G(z, y)``: ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, C, 28, 28)`` in ``[-1, 1]``.
+
+    The DCGAN generator of :class:`gan_lab.models.DCGANGenerator` with the class entering
+    through the embedding ``e = E[y]`` twice: concatenated with ``z`` at the input, and as the
+    scale and shift of both normalizations, which are per example
+    (:class:`ConditionalPixelNorm`) instead of batch norm.
+    """
+
+    def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
+                 width: int = 64, channels: int = 1):
+        super().__init__()
+        self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
+                           width=width, channels=channels)
+        self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
+        w = width
+        self.embedding = nn.Embedding(n_classes, embed_dim)                  # y -> E[y] (B, embed_dim)
+        self.project = nn.Linear(latent_dim + embed_dim, 2 * w * 7 * 7, bias=False)  # -> (B, 2w*49)
+        self.norm0 = ConditionalPixelNorm(2 * w * 7 * 7, embed_dim)
+        self.up1 = nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False)         # -> (B, w, 14, 14)
+        self.norm1 = ConditionalPixelNorm(w, embed_dim)
+        self.up2 = nn.ConvTranspose2d(w, channels, 4, 2, 1)                  # -> (B, C, 28, 28)
+        for m in self.modules():   # DCGAN init: N(0, 0.02) weights, so 1 + γ(e) starts near 1
+            if isinstance(m, (nn.Linear, nn.ConvTranspose2d)):
+                dcgan_init(m)
+        nn.init.normal_(self.embedding.weight, 0.0, 1.0)  # like z: each entry ~ N(0, 1)
+        self.early_features = "norm0"  # where explorer.principal_directions reads features
+
+    def embed(self, y: torch.Tensor) -> torch.Tensor:
+        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
+        check_labels(y, y.shape[0] if isinstance(y, torch.Tensor) and y.ndim else -1, self.n_classes)
+        return self.embedding(y)
+
+    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
+        if z.ndim != 2 or z.shape[1] != self.latent_dim or e.shape != (len(z), self.embed_dim):
+            raise ValueError(f"Expected z (B, {self.latent_dim}) and e (B, {self.embed_dim}), "
+                             f"got {tuple(z.shape)} and {tuple(e.shape)}.")
+        h = torch.relu(self.norm0(self.project(torch.cat([z, e], dim=1)), e))   # (B, 2w*49)
+        h = torch.relu(self.norm1(self.up1(h.view(len(z), -1, 7, 7)), e))      # (B, w, 14, 14)
+        return torch.tanh(self.up2(h))                                           # (B, C, 28, 28)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        check_labels(y, len(z), self.n_classes)
+        return self.forward_embedding(z, self.embedding(y))
+
+
+class ConditionalDiscriminator(nn.Module):
+    """``D(x, y)``: ``x (B, C, 28, 28)``, ``y`` int64 ``(B,)`` -> one logit per example ``(B,)``.
+
+    ``head="projection"``: ``ψ(φ(x)) + ⟨V[y], φ(x)⟩``; ``head="concat"``: one-hot label
+    channels concatenated to the input. ``φ`` is the DCGAN discriminator's body (two stride-2
+    convolutions, LeakyReLU(0.2), batch norm on the inner layer unless ``batch_norm=False``).
+    """
+
+    def __init__(self, n_classes: int = 10, width: int = 64, channels: int = 1,
+                 head: str = "projection", batch_norm: bool = True):
+        super().__init__()
+        if head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {head!r}.")
+        self.config = dict(n_classes=n_classes, width=width, channels=channels, head=head,
+                           batch_norm=batch_norm)
+        self.n_classes, self.head = n_classes, head
+        w, extra = width, (n_classes if head == "concat" else 0)
+        self.body = nn.Sequential(
+            nn.Conv2d(channels + extra, w, 4, 2, 1),                          # -> (B, w, 14, 14)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(w, 2 * w, 4, 2, 1, bias=not batch_norm),                # -> (B, 2w, 7, 7)
+            nn.BatchNorm2d(2 * w) if batch_norm else nn.Identity(),
+            nn.LeakyReLU(0.2),
+            nn.Flatten())                                                     # φ(x): (B, 2w*49)
+        self.linear = nn.Linear(2 * w * 7 * 7, 1)                              # ψ
+        self.class_embedding = nn.Embedding(n_classes, 2 * w * 7 * 7) if head == "projection" else None
+        dcgan_init(self)
+        if self.class_embedding is not None:
+            nn.init.normal_(self.class_embedding.weight, 0.0, 0.02)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        check_labels(y, len(x), self.n_classes)
+        if self.head == "concat":
+            onehot = F.one_hot(y, self.n_classes).to(x.dtype)                 # (B, K)
+            x = torch.cat([x, onehot[:, :, None, None].expand(-1, -1, *x.shape[2:])], dim=1)
+        features = self.body(x)                                               # (B, F)
+        score = self.linear(features).squeeze(1)                              # ψ(φ(x)): (B,)
+        if self.class_embedding is not None:
+            score = score + (self.class_embedding(y) * features).sum(1)      # + ⟨V[y], φ(x)⟩
+        return score
+
+
+MODELS.update({cls.__name__: cls for cls in (ConditionalGenerator, ConditionalDiscriminator)})
+
+
+def is_conditional(generator: nn.Module) -> bool:
+    """True for generators called as ``G(z, y)`` (they have ``n_classes``)."""
+    return getattr(generator, "n_classes", None) is not None
+
+
+# -- measuring a conditional generator -------------------------------------------------------
+@torch.no_grad()
+def generate_per_class(generator: nn.Module, n_per_class: int, seed: int = 0,
+                       batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n_per_class`` samples ``G(z, c)`` of every class ``c``, ``z ~ N(0, I)`` drawn at once
+    from a generator seeded with ``seed``; returns images and their requested labels ``(K n,)``."""
+    labels = torch.arange(generator.n_classes).repeat_interleave(n_per_class)
+    z = torch.randn(len(labels), generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    was_training = generator.training
+    generator.eval()
+    device = next(generator.parameters()).device
+    images = torch.cat([generator(zc.to(device), yc.to(device)).cpu()
+                        for zc, yc in zip(z.split(batch_size), labels.split(batch_size))])
+    generator.train(was_training)
+    return images, labels
+
+
+def agreement(predicted: torch.Tensor, requested: torch.Tensor, n_classes: int) -> dict:
+    """Share of images whose predicted class is the requested one, per class and overall:
+    ``a_c = #{i : y_i = c, ŷ_i = c} / #{i : y_i = c}``, ``a = #{i : ŷ_i = y_i} / N``."""
+    hit = (predicted == requested).double()
+    per_class = [hit[requested == c].mean().item() for c in range(n_classes)]
+    return {"overall": hit.mean().item(), "per_class": per_class}
+
+
+def fid_per_class(real_features: torch.Tensor, real_labels: torch.Tensor,
+                  fake_features: torch.Tensor, fake_labels: torch.Tensor, n_classes: int) -> list[float]:
+    """FID between the real and the generated features of each class ``c`` separately."""
+    from .metrics import fid
+
+    return [fid(real_features[real_labels == c], fake_features[fake_labels == c])
+            for c in range(n_classes)]

@@ -1,0 +1,296 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 09 · The latent-space explorer
+#
+# **What you will learn:** what a generator's latent space looks like when you move through
+# it by hand: interpolation between two samples (linear vs spherical), morphing one class
+# into another with the noise held fixed, and GANSpace-style directions that change one
+# property at a time; how the widgets stay fast (one image whose bytes are replaced), and
+# how to check that what you see is exactly the generator's output.
+#
+# **Prerequisites:** notebook 04 (DCGAN, linear vs spherical interpolation); notebook 08
+# (the conditional GAN) for the class morph.
+#
+# **Time (full mode, laptop CPU):** under 1 minute, plus as long as you like to play.
+
+# %% [markdown]
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/09_latent_explorer.ipynb)
+
+# %%
+# Setup: installs gan_lab where it is missing (Colab, or a kernel outside the course's env).
+try:
+    import gan_lab
+except ImportError:
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    import gan_lab
+
+# %%
+settings = gan_lab.setup()  # seed, short/full mode, dataset, device: printed below
+
+# %%
+import time
+
+import numpy as np
+import torch
+
+from gan_lab import explorer
+from gan_lab.plots import show_images
+from gan_lab.pretrained import available, load_pretrained
+
+print("shipped generators:", ", ".join(available()))
+
+# %% [markdown]
+# ## 1. What the widgets show, and why they are fast
+#
+# Every explorer below shows **one** image widget (`ipywidgets.Image`). When you move a
+# control, the kernel computes one sample $x = G(z)$ and replaces the widget's bytes:
+#
+# 1. pixels $p = \mathrm{round}\big((\mathrm{clamp}(x, -1, 1) + 1)\cdot 127.5\big)$, so $-1$
+#    is black and $1$ white;
+# 2. each pixel becomes an $8\times 8$ block (nearest neighbour: crisp pixels, no blur),
+#    $28\times 28 \to 224\times 224$;
+# 3. a PNG written directly with `zlib` (about 1 kB: digits are mostly flat black).
+#
+# No figure is redrawn. Where the widgets cannot run (GitHub's viewer, a static export, a
+# kernel that is not running) you see a plain figure of the same thing under each explorer.
+#
+# The widgets work with every shipped generator: unconditional `G(z)` ones get the
+# interpolation and the direction sliders; the conditional `G(z, y)` ones (notebook 08) get
+# a class menu in both, and the class morph.
+
+# %% [markdown]
+# ## 2. Interpolation between two samples
+#
+# Pick two endpoints, by seed (the sliders) or by clicking **A** or **B** under a sample of
+# the grid. The frame slider walks $t$ from 0 to 1 in `steps` frames; **▶** animates it in
+# the browser (a `Play` widget linked to the slider with `jslink`, so the animation needs no
+# Python loop). The strip underneath shows the whole path at once. Switch between
+# **linear**, $z(t) = (1-t)z_A + t z_B$, and **spherical**, which keeps $\lVert z\rVert$ near
+# $\sqrt{d}$ where almost all of $\mathcal N(0, I)$ lives (notebook 04).
+
+# %%
+interpolation = explorer.Interpolation("dcgan-mnist", seed_a=1, seed_b=6, steps=17)
+interpolation
+
+# %% [markdown]
+# The same two paths as a plain figure (what the widget's strip shows for each mode):
+
+# %%
+for mode in ("linear", "spherical"):
+    show_images(explorer.interpolation_images("dcgan-mnist", 1, 6, steps=10, mode=mode), nrow=10,
+                title=f"{mode}: seed 1 → seed 6", size=7)
+
+# %% [markdown]
+# **What you see.** The sample changes gradually: strokes bend, thicken and reconnect (for
+# seeds 1 and 6 a 9 opens into a 7), and halfway it may pass through a shape that is no clean
+# digit. For this pair the linear and spherical rows look almost alike; what differs is the
+# norm of the latent points, printed below. The midpoint of two independent draws has norm
+# about $\sqrt{d/2}$, a radius at which the generator saw almost no noise in training; for
+# other pairs (try them in the widget) the linear middle frames come out fainter or
+# simpler, while the spherical path keeps the norm and looks like ordinary samples.
+
+# %%
+for mode in ("linear", "spherical"):
+    interpolation.mode.value = mode
+    print(f"{mode:9s} |z(t)| at t = 0, 0.5, 1:",
+          ", ".join(f"{interpolation.points[k].norm():.1f}" for k in (0, 8, 16)))
+interpolation.mode.value = "linear"
+
+# %% [markdown]
+# Is the widget honest? Set the frame in code, decode the PNG the widget holds, and compare
+# it with the generator's output for the same latent point, mapped to pixels by the formula:
+
+# %%
+from io import BytesIO
+
+from PIL import Image
+
+G = load_pretrained("dcgan-mnist")
+interpolation.frame.value = 5
+shown = np.array(Image.open(BytesIO(interpolation.image.value)))
+with torch.no_grad():
+    x = G(interpolation.points[5][None])[0, 0]
+pixels = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).numpy()
+print("displayed", shown.shape, "| largest difference from G(z(t)):",
+      int(np.abs(shown.astype(int) - np.kron(pixels, np.ones((8, 8), np.uint8)).astype(int)).max()))
+
+# %% [markdown]
+# ## 3. Class morph: the same noise, another class
+#
+# A conditional generator $G(z, y)$ looks up a learned embedding $E[y]$ of the class and
+# feeds $[z; E[y]]$ to the network (notebook 08). Nothing forces the class input to be one
+# of the ten rows of $E$: with $z$ fixed we can feed the mix
+#
+# $$e(t) = (1 - t)\,E[a] + t\,E[b],$$
+#
+# `G.forward_embedding(z, e(t))`. At $t = 0$ and $t = 1$ it is exactly $G(z, a)$ and
+# $G(z, b)$; in between, the network sees class inputs it was never trained on.
+
+# %%
+conditional = "cgan-mnist" if "cgan-mnist" in available() else None
+if conditional:
+    morph = explorer.ClassMorph(conditional, seed=3, class_a=1, class_b=7, steps=16)
+    display(morph)
+else:
+    print("No conditional generator shipped: train one with scripts/train_conditional.py.")
+
+# %%
+if conditional:
+    Gc = load_pretrained(conditional)
+    z = explorer.latent(3, Gc.latent_dim).expand(8, -1)
+    rows = []
+    for a, b in ((1, 7), (3, 8), (4, 9)):
+        with torch.no_grad():
+            ends = Gc.embed(torch.tensor([a, b]))
+            rows.append(Gc.forward_embedding(z, explorer.lerp(ends[0], ends[1], 8)))
+    show_images(torch.cat(rows), nrow=8, title="z fixed (seed 3): 1 → 7, 3 → 8, 4 → 9", size=6)
+
+# %% [markdown]
+# **What you see.** The class input moves the image from one digit to the other through
+# blends (a 1 growing the bar of a 7, a 3 closing into an 8); at $t = 0$ and $t = 1$ they are
+# the generator's own samples of the two classes. The shipped `cgan-mnist` has collapsed
+# within each class (notebook 08), so another seed gives almost the same row: here the class
+# input, not $z$, does nearly all the work.
+
+# %% [markdown]
+# ## 4. Directions that change one property at a time
+#
+# Most single coordinates of $z$ change several things at once. GANSpace (Härkönen et al.,
+# 2020) finds better directions from the generator's own early features: draw many $z$, take
+# the first layer's activations $f(z)$, find their principal components (the directions in
+# which the features vary most), and carry each component back to latent space by least
+# squares: $u_i$ is the direction in $z$ that moves the features along component $i$
+# (`explorer.principal_directions`). For a conditional generator the features are centred
+# per class, so the directions change style, not class. Each slider adds $\alpha_i u_i$:
+# $G(z + \sum_i \alpha_i u_i)$. The $u_i$ have unit length and every coordinate of $z$ has
+# standard deviation 1, so $\alpha = \pm 3$ is three standard deviations.
+
+# %%
+name = "dcgan-mnist"   # cgan-mnist has collapsed within each class (notebook 08): z does little there
+G = load_pretrained(name)
+directions = explorer.principal_directions(G, k=4, n=settings.pick(full=2000, quick=300))
+sliders = explorer.Directions(name, directions=directions, seed=2)
+sliders
+
+# %% [markdown]
+# As a figure: each row moves one direction from $\alpha = -3$ to $3$, for seed 2.
+
+# %%
+alphas = torch.linspace(-3, 3, 7)
+
+
+def direction_rows(G, directions, seed, y=None):
+    z0 = explorer.latent(seed, G.latent_dim)
+    return explorer.run(G, torch.stack([z0 + a * u for u in directions for a in alphas]), y)
+
+
+show_images(direction_rows(G, directions, 2), nrow=7, size=5,
+            title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3")
+
+# %% [markdown]
+# **What you see.** For this unconditional generator the strongest direction changes the
+# digit itself (for seed 2, a 0 turns into a 7): identity is the largest source of variation
+# in its features. The next directions change style more than identity: roundness and
+# width, slant, stroke thickness, though rarely one property alone. Directions found
+# without labels mean different things for different seeds, so try a few.
+
+# %% [markdown]
+# ## 5. How fast is a frame?
+#
+# From setting a slider (as dragging it does) to new image bytes, in this kernel:
+
+# %%
+times = []
+for k in [*range(1, 17), *range(15, -1, -1)] * settings.pick(full=3, quick=1):
+    start = time.perf_counter()
+    interpolation.frame.value = k
+    times.append(time.perf_counter() - start)
+print(f"{len(times)} frames: median {1e3 * np.median(times):.1f} ms, "
+      f"95th percentile {1e3 * np.percentile(times, 95):.1f} ms")
+
+# %% [markdown]
+# A 28×28 DCGAN sample costs about a millisecond on one CPU thread, and the widgets compute
+# it on one thread on purpose: for a single small sample, splitting the work across threads
+# costs more in waiting than it saves. `benchmarks/explorer_frame_time.py` measures every
+# widget with every shipped generator.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** The generator outputs $x = 0.5$ at some pixel. Which value between 0 and 255 does
+# the widget's PNG hold there?
+
+# %%
+answer_1 = ...  # your code here
+
+# %%
+from gan_lab.exercises.explorer import check_1, check_2, check_3
+
+check_1(answer_1);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Solution
+answer_1 = round((0.5 + 1) * 127.5)
+check_1(answer_1);
+
+# %% [markdown]
+# **2.** With the `directions` above, which latent point does the direction explorer show
+# for seed 3 when the sliders read $\alpha = (1, 0, -2, 0)$? Give the tensor.
+
+# %%
+answer_2 = ...  # your code here
+
+# %%
+check_2(answer_2, directions);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Solution
+answer_2 = explorer.latent(3, directions.shape[1]) + 1 * directions[0] - 2 * directions[2]
+check_2(answer_2, directions);
+
+# %% [markdown]
+# **3.** A path of 16 frames: which $t$ does frame 6 show?
+
+# %%
+answer_3 = ...  # your code here
+
+# %%
+check_3(answer_3);
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+# Solution
+answer_3 = 6 / 15
+check_3(answer_3);
+
+# %% [markdown]
+# ## Summary
+#
+# - A latent space can be explored by hand: interpolate between samples, morph classes with
+#   the noise fixed, or move along directions found from the generator's own features.
+# - Spherical paths stay where the Gaussian's mass is; linear midpoints are atypical.
+# - With the class fixed, $z$ carries the style; mixing class embeddings shows how abruptly
+#   the generator switches between the classes it learned.
+# - Fast widgets replace the bytes of one image (one sample, pixels, nearest-neighbour
+#   upscaling, PNG) instead of redrawing a figure; a test decodes those bytes and compares
+#   them with the generator's output.
+#
+# **Further reading:** Härkönen, Hertzmann, Lehtinen & Paris, *GANSpace: Discovering
+# Interpretable GAN Controls* (2020), [arXiv:2004.02546](https://arxiv.org/abs/2004.02546);
+# White, *Sampling Generative Networks* (2016), [arXiv:1609.04468](https://arxiv.org/abs/1609.04468);
+# Shen, Gu, Tang & Zhou, *Interpreting the Latent Space of GANs for Semantic Face Editing*
+# (2020), [arXiv:1907.10786](https://arxiv.org/abs/1907.10786); the
+# [ipywidgets documentation](https://ipywidgets.readthedocs.io).

@@ -1,0 +1,124 @@
+"""Class-conditional models: interface, formulas against hand computations, training through
+the course's one Trainer, checkpoints, and the measurements."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from gan_lab import checkpoint
+from gan_lab.conditional import (ConditionalDiscriminator, ConditionalGenerator, agreement,
+                                 fid_per_class, generate_per_class, is_conditional)
+from gan_lab.data import BatchSource
+from gan_lab.metrics import fid
+from gan_lab.models import MLPGenerator
+from gan_lab.pretrained import available, describe, load_pretrained
+from gan_lab.train import Trainer
+
+
+def small():
+    torch.manual_seed(0)
+    return ConditionalGenerator(latent_dim=8, embed_dim=4, width=4), ConditionalDiscriminator(width=4)
+
+
+def test_interface_shapes_and_attributes():
+    G, D = small()
+    z, y = torch.randn(5, 8), torch.tensor([0, 1, 2, 9, 9])
+    x = G(z, y)
+    assert x.shape == (5, 1, 28, 28) and x.abs().max() <= 1
+    assert D(x, y).shape == (5,)
+    assert (G.n_classes, G.latent_dim) == (10, 8) and is_conditional(G) and not is_conditional(MLPGenerator())
+
+
+@pytest.mark.parametrize("bad, message", [
+    (torch.tensor([0.0, 1.0]), "int64"), (torch.tensor([[0, 1]]), "shape"), (torch.tensor([0, 10]), "0..9"),
+    (torch.tensor([0, 1, 2]), "shape")])
+def test_bad_labels_are_refused_with_a_clear_message(bad, message):
+    G, D = small()
+    with pytest.raises(ValueError, match=message):
+        G(torch.randn(2, 8), bad)
+    with pytest.raises(ValueError, match=message):
+        D(torch.zeros(2, 1, 28, 28), bad)
+
+
+def test_forward_embedding_of_a_class_row_is_g_of_that_class_and_mixes_are_accepted():
+    G, _ = small()
+    G.eval()
+    z, y = torch.randn(3, 8), torch.tensor([2, 5, 7])
+    assert torch.equal(G.forward_embedding(z, G.embed(y)), G(z, y))
+    assert torch.equal(G.embed(y), G.embedding.weight[y])
+    mix = 0.3 * G.embed(torch.tensor([1, 1, 1])) + 0.7 * G.embed(torch.tensor([4, 4, 4]))
+    assert G.forward_embedding(z, mix).shape == (3, 1, 28, 28)
+    with pytest.raises(ValueError, match="Expected z"):
+        G.forward_embedding(z, mix[:, :2])
+
+
+def test_projection_head_is_psi_plus_inner_product_with_the_class_vector():
+    _, D = small()
+    D.eval()
+    x, y = torch.randn(4, 1, 28, 28), torch.tensor([3, 3, 0, 8])
+    phi = D.body(x)
+    by_hand = phi @ D.linear.weight[0] + D.linear.bias[0] + torch.stack(
+        [phi[i] @ D.class_embedding.weight[y[i]] for i in range(4)])
+    assert torch.allclose(D(x, y), by_hand, atol=1e-5)
+
+
+def test_concat_head_sees_one_hot_label_planes():
+    torch.manual_seed(0)
+    D = ConditionalDiscriminator(width=4, head="concat").eval()
+    x, y = torch.randn(2, 1, 28, 28), torch.tensor([1, 6])
+    planes = torch.zeros(2, 10, 28, 28)
+    planes[0, 1], planes[1, 6] = 1, 1
+    by_hand = D.linear(D.body(torch.cat([x, planes], 1)))[:, 0]
+    assert torch.allclose(D(x, y), by_hand, atol=1e-6)
+    assert D.class_embedding is None
+
+
+def test_checkpoints_rebuild_both_models():
+    G, D = small()
+    for model in (G, D):
+        rebuilt = checkpoint.rebuild(checkpoint.model_record(model))
+        assert type(rebuilt) is type(model) and rebuilt.config == model.config
+        for a, b in zip(rebuilt.state_dict().values(), model.state_dict().values()):
+            assert torch.equal(a, b)
+
+
+def test_the_courses_trainer_trains_a_conditional_pair_on_labelled_batches():
+    G, D = small()
+    images, labels = torch.rand(64, 1, 28, 28) * 2 - 1, torch.arange(64) % 10
+    before = [p.detach().clone() for p in (*G.parameters(), *D.parameters())]
+    trainer = Trainer(G, D, BatchSource(images, 16, seed=0, labels=labels), "non-saturating", seed=0)
+    trainer.train(2, progress=False)
+    after = list((*G.parameters(), *D.parameters()))
+    assert not torch.equal(before[0], G.embedding.weight)         # the label embedding learns
+    assert sum(not torch.equal(a, b) for a, b in zip(before, after)) > len(before) // 2
+
+
+def test_generate_per_class_and_agreement_and_per_class_fid():
+    G, _ = small()
+    images, labels = generate_per_class(G, 3, seed=1)
+    assert images.shape == (30, 1, 28, 28) and labels.tolist() == [c for c in range(10) for _ in range(3)]
+    z = torch.randn(30, 8, generator=torch.Generator().manual_seed(1))
+    G.eval()
+    assert torch.allclose(images, G(z, labels), atol=1e-6)
+    predicted = labels.clone()
+    predicted[:3] = 5                                               # class 0 all wrong
+    predicted[3] = 0                                                # one of class 1 wrong
+    result = agreement(predicted, labels, 10)
+    assert result["overall"] == pytest.approx(26 / 30)
+    assert result["per_class"][0] == 0 and result["per_class"][1] == pytest.approx(2 / 3)
+    g = torch.Generator().manual_seed(0)
+    real, fake = torch.randn(40, 3, generator=g, dtype=torch.float64), torch.randn(40, 3, generator=g, dtype=torch.float64)
+    y = torch.arange(40) % 2
+    assert fid_per_class(real, y, fake, y, 2) == [fid(real[y == c], fake[y == c]) for c in range(2)]
+
+
+@pytest.mark.parametrize("name", [n for n in ("cgan-mnist", "cgan-fashion-mnist") if n in available()])
+def test_shipped_conditional_generators_load_and_carry_their_measurements(name):
+    G = load_pretrained(name)
+    assert isinstance(G, ConditionalGenerator) and not G.training
+    ev = describe(name)["evaluation"]
+    assert len(ev["generated_agreement_per_class"]) == len(ev["fid_per_class"]) == 10
+    assert describe(name)["data"].endswith("/train")
+    with torch.no_grad():
+        x = G(torch.randn(2, G.latent_dim), torch.tensor([0, 9]))
+    assert x.shape == (2, 1, 28, 28)
