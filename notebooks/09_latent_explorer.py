@@ -31,12 +31,15 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/09_latent_explorer.ipynb)
 
 # %%
-# Setup: installs gan_lab where it is missing (Colab, or a kernel outside the course's env).
+# Setup: use the installed gan_lab, or install it from GitHub (Colab, or a kernel without it).
 try:
     import gan_lab
+    print(f"gan_lab found: {gan_lab.__version__}")
 except ImportError:
-    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab"
+    print("installing gan_lab from github.com/gan-lab/gan-lab@main (Colab) ...")
+    # %pip install -q "gan-lab @ git+https://github.com/gan-lab/gan-lab@main"
     import gan_lab
+    print(f"gan_lab installed: {gan_lab.__version__}")
 
 # %%
 settings = gan_lab.setup()  # seed, short/full mode, dataset, device: printed below
