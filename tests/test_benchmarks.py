@@ -39,3 +39,20 @@ def test_gan_lab_loop_and_dropout_timer_run():
     assert speed.gan_lab_loop(models.MLPGenerator(), models.MLPDiscriminator(), images, 32, 2) > 0
     assert drop.seconds_per_call(models.Dropout(0.3).train(), torch.randn(8, 4, requires_grad=True),
                                  calls=3) > 0
+
+
+def test_time_to_quality_tiny_budget(capsys):
+    from gan_lab.data import DatasetNotFoundError
+
+    ttq = _load("time_to_quality")
+    assert ttq.first_time_at_or_below([(1.0, 5, 9.0), (2.0, 9, 4.0), (3.0, 12, 5.0)], 5.0) == 2.0
+    assert ttq.first_time_at_or_below([(1.0, 5, 9.0)], 5.0) is None
+    try:
+        result = ttq.main(["--seconds", "0.5", "--points", "2", "--n", "64"])
+    except DatasetNotFoundError:
+        import pytest
+        pytest.skip("MNIST train split not available")
+    out = capsys.readouterr().out
+    assert out.count("FID") >= 4 and "\r" not in out          # plain lines, no progress bars
+    assert [len(c) for c in result["curves"].values()] == [2, 2]
+    assert all(t > 0 and steps >= 1 for c in result["curves"].values() for t, steps, _ in c)

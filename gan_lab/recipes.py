@@ -1,0 +1,148 @@
+"""Training recipes: which models, loss and optimizer settings train a GAN well, and fast.
+
+A :class:`Recipe` names every choice; :class:`RecipeRun` trains it with
+:class:`gan_lab.train.Trainer` and keeps an exponential moving average (EMA) of the
+generator's weights when the recipe asks for one. Two families:
+
+- the **classic** recipes of the tutorials: non-saturating BCE loss, Adam(2e-4, β₁ = 0.5)
+  for both networks, batch 64, the last generator as the result;
+- the **strong** recipe, from what the literature supports:
+  spectral norm on every layer of D and no batch norm there (Miyato et al., 2018), the hinge
+  loss (Lim & Ye, 2017; Miyato et al., 2018), two time-scale learning rates, D faster than G
+  (TTUR, Heusel et al., 2017), a larger batch, and the EMA of G's weights as the result
+  (Yazıcı et al., 2019; Karras et al., 2018): ``θ_EMA ← β θ_EMA + (1 - β) θ_G`` after every
+  step, which averages out the oscillation of the adversarial game at no training cost.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from . import models
+from .data import BatchSource
+from .train import Trainer
+
+
+def spectral_normalize(model: nn.Module) -> nn.Module:
+    """Every ``Linear``/``Conv2d`` weight divided by its largest singular value σ(W),
+    estimated by one power iteration per forward pass (Miyato et al., 2018), so each layer
+    is 1-Lipschitz; done in place with ``torch.nn.utils.parametrizations.spectral_norm``."""
+    for module in list(model.modules()):
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            torch.nn.utils.parametrizations.spectral_norm(module)
+    return model
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that defines a training run except the data and the seed."""
+
+    generator: str                                   # a class name in gan_lab.models
+    discriminator: str
+    loss: str = "non-saturating"
+    generator_config: dict = field(default_factory=dict)
+    discriminator_config: dict = field(default_factory=dict)
+    spectral_norm: bool = False                      # on every layer of D
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    ema_decay: float | None = None                   # None: ship the last G, not an average
+    steps: int = 5000                                # generator steps
+
+    def describe(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+RECIPES: dict[str, Recipe] = {
+    # the fully connected GAN of the tutorials (Goodfellow et al., 2014, as every tutorial writes it)
+    "classic-mlp": Recipe("MLPGenerator", "MLPDiscriminator", steps=30_000),
+    # Radford et al. (2016) as the PyTorch DCGAN tutorial trains it
+    "classic-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", steps=5000),
+    # the same MLP pair, its generator averaged (half-life of about 10,000 images)
+    "mlp-ema": Recipe("MLPGenerator", "MLPDiscriminator", ema_decay=0.995, steps=8000),
+    # the course's strong recipe (see the module docstring): a half-width DCGAN pair, so that
+    # a CPU second buys 2.6x more steps; Adam(2e-4, 0.5) for G as in Miyato et al.'s setting
+    # C, twice that for D (TTUR); EMA half-life of about 10,000 images (Karras et al., 2018)
+    "strong-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", loss="hinge",
+                           generator_config={"width": 32},
+                           discriminator_config={"width": 32, "batch_norm": False},
+                           spectral_norm=True, batch_size=64, lr_g=2e-4, lr_d=4e-4,
+                           ema_decay=0.995, steps=2500),
+}
+
+
+def get_recipe(name: str, **changes) -> Recipe:
+    """A recipe by name, with any fields changed (``get_recipe("strong-dcgan", steps=100)``)."""
+    if name not in RECIPES:
+        raise ValueError(f"Unknown recipe {name!r}: choose one of {', '.join(RECIPES)}.")
+    return RECIPES[name].__class__(**{**RECIPES[name].__dict__, **changes})
+
+
+class RecipeRun:
+    """A recipe being trained on ``images``: a Trainer, plus the EMA of G when asked for.
+
+    ``step()`` does one generator step (the Trainer's ``train_step``) and updates the
+    average; ``result()`` is the generator the recipe delivers (the average, or G itself).
+    """
+
+    def __init__(self, recipe: Recipe, images: torch.Tensor, seed: int = 0, channels: int | None = None):
+        self.recipe = recipe
+        torch.manual_seed(seed)
+        g_config, d_config = dict(recipe.generator_config), dict(recipe.discriminator_config)
+        if channels is not None and recipe.generator.startswith("DCGAN"):
+            g_config.setdefault("channels", channels)
+            d_config.setdefault("channels", channels)
+        G = models.build(recipe.generator, g_config)
+        D = models.build(recipe.discriminator, d_config)
+        if recipe.spectral_norm:
+            spectral_normalize(D)
+        self.trainer = Trainer(G, D, BatchSource(images, recipe.batch_size, seed=seed), recipe.loss,
+                               lr=recipe.lr_g, betas=recipe.betas, seed=seed)
+        for group in self.trainer.opt_d.param_groups:        # two time scales (TTUR)
+            group["lr"] = recipe.lr_d
+        self.ema = None
+        if recipe.ema_decay is not None:
+            self.ema = AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(recipe.ema_decay),
+                                     use_buffers=True)
+        self.last: dict[str, float] = {}
+
+    @property
+    def step_count(self) -> int:
+        return self.trainer.step
+
+    def step(self) -> dict[str, float]:
+        """One generator step (after the recipe's critic steps), then the EMA update."""
+        self.last = self.trainer.train_step()
+        if self.ema is not None:
+            self.ema.update_parameters(self.trainer.generator)
+        return self.last
+
+    def result(self) -> nn.Module:
+        """A copy of the generator this recipe delivers, in eval mode. An averaged G gets
+        fresh batch-norm statistics (:func:`refresh_batch_norm`): averaged running statistics
+        belong to no single set of weights."""
+        if self.ema is None:
+            return copy.deepcopy(self.trainer.generator).eval()
+        G = copy.deepcopy(self.ema.module)
+        if models.has_batch_norm(G):
+            refresh_batch_norm(G, seed=self.trainer.step)
+        return G.eval()
+
+
+@torch.no_grad()
+def refresh_batch_norm(generator: nn.Module, batches: int = 20, batch_size: int = 256,
+                       seed: int = 0) -> nn.Module:
+    """Recompute every batch-norm layer's running mean and variance as the plain average
+    over ``batches`` batches of ``G(z)``, ``z ~ N(0, I)`` (what ``swa_utils.update_bn``
+    does for a data loader; here the inputs are noise)."""
+    g = torch.Generator().manual_seed(seed)
+    noise = [torch.randn(batch_size, generator.latent_dim, generator=g) for _ in range(batches)]
+    device = next(generator.parameters()).device
+    torch.optim.swa_utils.update_bn([z.to(device) for z in noise], generator)
+    return generator
