@@ -21,21 +21,10 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from . import models
 from .data import BatchSource
 from .train import Trainer
-
-
-def spectral_normalize(model: nn.Module) -> nn.Module:
-    """Every ``Linear``/``Conv2d`` weight divided by its largest singular value σ(W),
-    estimated by one power iteration per forward pass (Miyato et al., 2018), so each layer
-    is 1-Lipschitz; done in place with ``torch.nn.utils.parametrizations.spectral_norm``."""
-    for module in list(model.modules()):
-        if isinstance(module, (nn.Linear, nn.Conv2d)):
-            torch.nn.utils.parametrizations.spectral_norm(module)
-    return model
 
 
 @dataclass(frozen=True)
@@ -65,7 +54,7 @@ RECIPES: dict[str, Recipe] = {
     # Radford et al. (2016) as the PyTorch DCGAN tutorial trains it
     "classic-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", steps=5000),
     # the same MLP pair, its generator averaged (half-life of about 10,000 images)
-    "mlp-ema": Recipe("MLPGenerator", "MLPDiscriminator", ema_decay=0.995, steps=8000),
+    "mlp-ema": Recipe("MLPGenerator", "MLPDiscriminator", ema_decay=0.995, steps=5000),
     # the course's strong recipe (see the module docstring): a half-width DCGAN pair, so that
     # a CPU second buys 2.6x more steps; Adam(2e-4, 0.5) for G as in Miyato et al.'s setting
     # C, twice that for D (TTUR); EMA half-life of about 10,000 images (Karras et al., 2018)
@@ -73,7 +62,7 @@ RECIPES: dict[str, Recipe] = {
                            generator_config={"width": 32},
                            discriminator_config={"width": 32, "batch_norm": False},
                            spectral_norm=True, batch_size=64, lr_g=2e-4, lr_d=4e-4,
-                           ema_decay=0.995, steps=2500),
+                           ema_decay=0.995, steps=2000),
 }
 
 
@@ -85,31 +74,22 @@ def get_recipe(name: str, **changes) -> Recipe:
 
 
 class RecipeRun:
-    """A recipe being trained on ``images``: a Trainer, plus the EMA of G when asked for.
+    """A recipe being trained on ``images``: a :class:`~gan_lab.train.Trainer` with the
+    recipe's loss, TTUR learning rates, spectral norm and EMA.
 
-    ``step()`` does one generator step (the Trainer's ``train_step``) and updates the
-    average; ``result()`` is the generator the recipe delivers (the average, or G itself).
+    ``step()`` does one generator step (``Trainer.train_step``, which also updates the
+    average); ``result()`` is the generator the recipe delivers (the average, or G itself).
     """
 
-    def __init__(self, recipe: Recipe, images: torch.Tensor, seed: int = 0, channels: int | None = None):
+    def __init__(self, recipe: Recipe, images: torch.Tensor, seed: int = 0):
         self.recipe = recipe
         torch.manual_seed(seed)
-        g_config, d_config = dict(recipe.generator_config), dict(recipe.discriminator_config)
-        if channels is not None and recipe.generator.startswith("DCGAN"):
-            g_config.setdefault("channels", channels)
-            d_config.setdefault("channels", channels)
-        G = models.build(recipe.generator, g_config)
-        D = models.build(recipe.discriminator, d_config)
-        if recipe.spectral_norm:
-            spectral_normalize(D)
+        G = models.build(recipe.generator, dict(recipe.generator_config))
+        D = models.build(recipe.discriminator, dict(recipe.discriminator_config))
         self.trainer = Trainer(G, D, BatchSource(images, recipe.batch_size, seed=seed), recipe.loss,
-                               lr=recipe.lr_g, betas=recipe.betas, seed=seed)
-        for group in self.trainer.opt_d.param_groups:        # two time scales (TTUR)
-            group["lr"] = recipe.lr_d
-        self.ema = None
-        if recipe.ema_decay is not None:
-            self.ema = AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(recipe.ema_decay),
-                                     use_buffers=True)
+                               lr_d=recipe.lr_d, lr_g=recipe.lr_g, betas=recipe.betas,
+                               spectral_norm=recipe.spectral_norm, ema_decay=recipe.ema_decay,
+                               seed=seed)
         self.last: dict[str, float] = {}
 
     @property
@@ -117,19 +97,17 @@ class RecipeRun:
         return self.trainer.step
 
     def step(self) -> dict[str, float]:
-        """One generator step (after the recipe's critic steps), then the EMA update."""
+        """One generator step (after the recipe's critic steps) and the EMA update."""
         self.last = self.trainer.train_step()
-        if self.ema is not None:
-            self.ema.update_parameters(self.trainer.generator)
         return self.last
 
     def result(self) -> nn.Module:
         """A copy of the generator this recipe delivers, in eval mode. An averaged G gets
-        fresh batch-norm statistics (:func:`refresh_batch_norm`): averaged running statistics
-        belong to no single set of weights."""
-        if self.ema is None:
+        fresh batch-norm statistics (:func:`refresh_batch_norm`): running statistics
+        copied from the last G belong to other weights."""
+        if self.recipe.ema_decay is None:
             return copy.deepcopy(self.trainer.generator).eval()
-        G = copy.deepcopy(self.ema.module)
+        G = self.trainer.ema_generator()
         if models.has_batch_norm(G):
             refresh_batch_norm(G, seed=self.trainer.step)
         return G.eval()
