@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("datasets", nargs="+", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--epochs", type=int, default=None, help="default: 4 (MNIST) or 6 (Fashion-MNIST) with 60k images, else 12")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the weights (default: gan_lab/weights)")
     args = parser.parse_args()
     for name in args.datasets:
         x, y, x_held, y_held, description = splits(name)
@@ -75,8 +76,8 @@ def main() -> None:
                   "train_seconds": round(seconds, 1), "train_cpu_seconds": round(cpu, 1),
                   "torch": str(torch.__version__),
                   "command": f"python scripts/train_classifier.py {name} --epochs {epochs} --seed {args.seed}"}
-        save({"model": model_record(model.eval()), "meta": record}, OUT / f"classifier-{name}.pt")
-        (OUT / f"classifier-{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+        save({"model": model_record(model.eval()), "meta": record}, args.out / f"classifier-{name}.pt")
+        (args.out / f"classifier-{name}.json").write_text(json.dumps(record, indent=2) + "\n")
         print(json.dumps(record, indent=2), flush=True)
 
 
