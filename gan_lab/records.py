@@ -39,7 +39,8 @@ def generate(generator: nn.Module, n: int, seed: int = 0, batch_size: int = 500)
     """``n`` samples ``G(z)``, ``z ~ N(0, I)`` from a seeded generator, G in eval mode, on the CPU."""
     was_training = generator.training
     generator.eval()
-    device = next(generator.parameters()).device
+    tensors = [*generator.parameters(), *generator.buffers()]
+    device = tensors[0].device if tensors else torch.device("cpu")
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
     out = torch.cat([generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)])
     generator.train(was_training)
