@@ -181,15 +181,25 @@ class Classifier(nn.Module):
     ``features(x)`` is the penultimate layer (B, feature_dim): the space in which the course
     measures FID, KID and precision/recall (see :mod:`gan_lab.metrics`), in place of an
     ImageNet Inception network that means little for 28x28 grayscale images.
+    ``batch_norm=True`` normalizes after each convolution (what the shipped feature
+    networks use: it reaches >= 99.2% on MNIST and >= 92% on Fashion-MNIST in a few epochs).
     """
 
-    def __init__(self, n_classes: int = 10, width: int = 32, feature_dim: int = 128):
+    def __init__(self, n_classes: int = 10, width: int = 32, feature_dim: int = 128,
+                 batch_norm: bool = False):
         super().__init__()
-        self.config = dict(n_classes=n_classes, width=width, feature_dim=feature_dim)
+        self.config = dict(n_classes=n_classes, width=width, feature_dim=feature_dim,
+                           batch_norm=batch_norm)
         w = width
+
+        def block(c_in: int, c_out: int) -> list[nn.Module]:      # (B, c_in, H, W) -> (B, c_out, H/2, W/2)
+            norm = [nn.BatchNorm2d(c_out)] if batch_norm else []
+            return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=not batch_norm), *norm,
+                    nn.ReLU(), nn.MaxPool2d(2)]
+
         self.body = nn.Sequential(
-            nn.Conv2d(1, w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),          # (B, w, 14, 14)
-            nn.Conv2d(w, 2 * w, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),      # (B, 2w, 7, 7)
+            *block(1, w),                                                      # (B, w, 14, 14)
+            *block(w, 2 * w),                                                  # (B, 2w, 7, 7)
             nn.Flatten(),                                                      # (B, 2w*49)
             nn.Linear(2 * w * 49, feature_dim), nn.ReLU())                     # (B, feature_dim)
         self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(feature_dim, n_classes))

@@ -1,10 +1,17 @@
-"""Train the small pretrained generators shipped in gan_lab/weights/.
+"""Train the small pretrained generators shipped in gan_lab/weights/, on the train split.
 
-    GAN_LAB_DATA=/path/to/data GAN_LAB_SPLIT=test python scripts/train_pretrained.py mlp dcgan
+    GAN_LAB_DATA=/path/to/data python scripts/train_pretrained.py dcgan mlp
+    GAN_LAB_DATA=/path/to/data python scripts/train_pretrained.py dcgan --dataset fashion-mnist
 
-Writes ``gan_lab/weights/{mlp,dcgan}-{dataset}.pt`` (generator only, loaded with
-``weights_only=True``) and a ``.json`` beside each recording the data, steps, seed, loss,
-wall time and machine, so the weights can be reproduced.
+Each shipped name is ``{model}-{dataset}`` and follows a recipe of :mod:`gan_lab.recipes`
+(``dcgan``: the strong recipe; ``dcgan-classic``: the classic DCGAN recipe; ``mlp``: the
+tutorials' MLP GAN with an EMA of G). The script writes ``gan_lab/weights/{name}.pt``
+(generator only, loaded with ``weights_only=True``) and a ``.json`` beside it with the
+recipe, the data, steps, seed, wall and CPU time, the machine, and the generator's record
+(:func:`gan_lab.records.generator_record`: FID, KID, precision, recall and class KL at
+n = 5,000 against the test split, the real floor at the same n, the memorization check
+against the training images, and which targets are met). ``--record-only`` recomputes
+the records of shipped generators without training (after retraining a feature classifier).
 """
 
 from __future__ import annotations
@@ -17,55 +24,82 @@ from pathlib import Path
 
 import torch
 
-from gan_lab import load_course_data, load_settings, models, seed_everything
-from gan_lab.checkpoint import save_generator
-from gan_lab.data import BatchSource
-from gan_lab.train import Trainer, recent_mean
+from gan_lab import load_dataset, seed_everything
+from gan_lab.checkpoint import load, load_generator, save, save_generator
+from gan_lab.recipes import RecipeRun, get_recipe
+from gan_lab.records import generator_record
 
-RECIPES = {  # name: (generator, discriminator, steps); batch 64, non-saturating loss, Adam(2e-4, 0.5)
-    "mlp": (models.MLPGenerator, models.MLPDiscriminator, 30_000),
-    "dcgan": (models.DCGANGenerator, models.DCGANDiscriminator, 5_000),
-}
+MODELS = {"dcgan": "strong-dcgan", "dcgan-classic": "classic-dcgan", "mlp": "mlp-ema"}
 OUT = Path(__file__).resolve().parent.parent / "gan_lab" / "weights"
 
 
-def train(name: str, seed: int, steps: int | None) -> None:
-    settings = load_settings()
-    data = load_course_data(settings)
-    make_g, make_d, default_steps = RECIPES[name]
-    steps = steps or default_steps
+def train(model: str, dataset: str, seed: int, steps: int | None, out: Path = OUT) -> dict:
+    """Train ``model``'s recipe on ``dataset``/train, then write the weights and the record."""
+    recipe = get_recipe(MODELS[model], **({"steps": steps} if steps else {}))
+    data = load_dataset(dataset, "train")
     seed_everything(seed)
-    trainer = Trainer(make_g(), make_d(), BatchSource(data.images, 64, seed=seed),
-                      "non-saturating", seed=seed)
-    start = time.perf_counter()
-    trainer.train(steps)
-    seconds = time.perf_counter() - start
-    tail = recent_mean(trainer.history, 500)
+    run = RecipeRun(recipe, data.images, seed=seed)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(recipe.steps):
+        run.step()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    G = run.result()
+    print(f"{model}-{dataset}: {recipe.steps} steps in {wall:.0f} s wall, {cpu:.0f} CPU s", flush=True)
+    record = generator_record(G, dataset, data.images, n=5000, seed=seed)
     meta = {
-        "model": name, "generator": type(trainer.generator).__name__,
-        "generator_config": trainer.generator.config,
-        "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": 64,
-        "loss": trainer.loss.name, "steps": steps, "seed": seed,
-        "train_seconds": round(seconds, 1),
-        "last_500_steps": {k: round(v, 4) for k, v in tail.items() if k not in ("step", "seconds")},
-        "torch": str(torch.__version__), "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
-        "command": f"GAN_LAB_DATASET={settings.dataset} GAN_LAB_SPLIT={settings.split} "
-                   f"python scripts/train_pretrained.py {name} --seed {seed} --steps {steps}",
+        "model": model, "recipe": MODELS[model], "recipe_settings": recipe.describe(),
+        "generator": type(G).__name__, "generator_config": G.config,
+        "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": recipe.batch_size,
+        "loss": recipe.loss, "steps": recipe.steps, "seed": seed,
+        "train_seconds": round(wall, 1), "train_cpu_seconds": round(cpu, 1),
+        "last_step": {k: round(v, 4) for k, v in run.last.items() if k != "step"},
+        "record": record, "meets_targets": all(record["targets"].values()),
+        "torch": str(torch.__version__),
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads (shared with other jobs)",
+        "command": f"python scripts/train_pretrained.py {model} --dataset {dataset} "
+                   f"--seed {seed} --steps {recipe.steps}",
     }
-    stem = OUT / f"{name}-{data.name}"
-    save_generator(trainer.generator.eval(), stem.with_suffix(".pt"), meta)
+    stem = out / f"{model}-{dataset}"
+    save_generator(G, stem.with_suffix(".pt"), meta)
     stem.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
-    print(f"wrote {stem}.pt in {seconds:.0f} s")
+    print(json.dumps({k: meta[k] for k in ("train_cpu_seconds", "record", "meets_targets")}, indent=2),
+          flush=True)
+    return meta
+
+
+def rerecord(name: str, seed: int = 0, out: Path = OUT) -> dict:
+    """Recompute the record of the shipped generator ``name`` (e.g. after the feature
+    classifier was retrained) and rewrite it beside the weights; the weights stay as they are."""
+    path = out / f"{name}.pt"
+    obj = load(path)
+    meta = obj["meta"]
+    G = load_generator(path)
+    dataset = meta["data"].split("/")[0]
+    record = generator_record(G, dataset, load_dataset(dataset, "train").images, n=5000, seed=seed)
+    meta.update(record=record, meets_targets=all(record["targets"].values()))
+    save({**obj, "meta": meta}, path)
+    (out / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(json.dumps({k: meta[k] for k in ("record", "meets_targets")}, indent=2), flush=True)
+    return meta
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="+", choices=sorted(RECIPES))
+    parser.add_argument("models", nargs="+", help=f"one or more of {', '.join(sorted(MODELS))}; "
+                        "with --record-only, shipped names such as dcgan-mnist")
+    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None, help="override the recipe's steps")
+    parser.add_argument("--record-only", action="store_true",
+                        help="recompute the records of shipped generators, no training")
     args = parser.parse_args()
-    for name in args.models:
-        train(name, args.seed, args.steps)
+    for model in args.models:
+        if args.record_only:
+            rerecord(model, args.seed)
+        elif model not in MODELS:
+            parser.error(f"unknown model {model!r}: choose from {', '.join(sorted(MODELS))}")
+        else:
+            train(model, args.dataset, args.seed, args.steps)
 
 
 if __name__ == "__main__":

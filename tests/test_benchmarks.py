@@ -57,3 +57,20 @@ def test_explorer_frame_timer_runs_and_sees_new_bytes():
     assert values == [1, 2, 3, 2, 1]
     assert len(bench.frame_times(widget.frame, values, widget.image)) == 5
     assert set(bench.parts(widget.generator, 2, repeats=2)) == {"generator", "pixels", "upscale", "png"}
+
+
+def test_time_to_quality_tiny_budget(capsys):
+    from gan_lab.data import DatasetNotFoundError
+
+    ttq = _load("time_to_quality")
+    assert ttq.first_time_at_or_below([(1.0, 5, 9.0), (2.0, 9, 4.0), (3.0, 12, 5.0)], 5.0) == 2.0
+    assert ttq.first_time_at_or_below([(1.0, 5, 9.0)], 5.0) is None
+    try:
+        result = ttq.main(["--seconds", "0.5", "--points", "2", "--n", "64"])
+    except DatasetNotFoundError:
+        import pytest
+        pytest.skip("MNIST train split not available")
+    out = capsys.readouterr().out
+    assert out.count("FID") >= 4 and "\r" not in out          # plain lines, no progress bars
+    assert [len(c) for c in result["curves"].values()] == [2, 2]
+    assert all(t > 0 and steps >= 1 for c in result["curves"].values() for t, steps, _ in c)

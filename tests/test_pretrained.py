@@ -8,10 +8,10 @@ from gan_lab.checkpoint import load
 
 
 def test_shipped_generators_are_listed():
-    assert {"mlp-mnist", "dcgan-mnist"} <= set(pretrained.available())
+    assert {"mlp-mnist", "dcgan-mnist", "dcgan-fashion-mnist"} <= set(pretrained.available())
 
 
-@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist"])
+@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist", "dcgan-fashion-mnist"])
 def test_pretrained_generator_loads_safely_and_samples(name):
     G = pretrained.load_pretrained(name)
     assert not G.training
@@ -22,7 +22,7 @@ def test_pretrained_generator_loads_safely_and_samples(name):
     assert (x[0] - x[1]).abs().mean() > 0.05  # different noise, different digit
 
 
-@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist"])
+@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist", "dcgan-fashion-mnist"])
 def test_training_record_is_beside_the_weights(name):
     record = pretrained.describe(name)
     for key in ("data", "steps", "seed", "train_seconds", "command", "loss"):
