@@ -1,0 +1,1 @@
+"""Exercise checks, one module per notebook; each check calls gan_lab.exercise.self_check."""
