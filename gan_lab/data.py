@@ -214,15 +214,20 @@ class BatchSource:
     seeded with ``seed + e``; step ``t`` is batch ``t mod B`` of epoch ``t // B`` (``B``
     batches per epoch, the last partial batch dropped). So any step's batch is known from
     ``(seed, t)`` alone and a resumed run sees exactly the batches it would have seen.
+    With ``labels`` (N,), ``batch(step)`` returns ``(images, labels)`` of the same examples.
     """
 
     def __init__(self, images: torch.Tensor, batch_size: int, seed: int = 0,
-                 device: torch.device | str | None = None) -> None:
+                 device: torch.device | str | None = None,
+                 labels: torch.Tensor | None = None) -> None:
         if images.ndim < 2:
             raise ValueError(f"images must be (N, ...), got shape {tuple(images.shape)}.")
         if not 1 <= batch_size <= len(images):
             raise ValueError(f"batch_size={batch_size} must be between 1 and {len(images)}.")
         self.images = images.to(device) if device is not None else images
+        if labels is not None and len(labels) != len(images):
+            raise ValueError(f"labels must be one per image: {len(labels)} labels, {len(images)} images.")
+        self.labels = None if labels is None else labels.to(self.images.device)
         self.batch_size = batch_size
         self.seed = seed
         self.batches_per_epoch = len(images) // batch_size
@@ -238,11 +243,11 @@ class BatchSource:
             self._order = (epoch, torch.randperm(len(self.images), generator=g))
         return self._order[1]
 
-    def batch(self, step: int) -> torch.Tensor:
-        """The minibatch of global step ``step``."""
+    def batch(self, step: int) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """The minibatch of global step ``step`` (with its labels when the source has them)."""
         epoch, i = divmod(step, self.batches_per_epoch)
-        idx = self.order(epoch)[i * self.batch_size:(i + 1) * self.batch_size]
-        return self.images[idx.to(self.images.device)]
+        idx = self.order(epoch)[i * self.batch_size:(i + 1) * self.batch_size].to(self.images.device)
+        return self.images[idx] if self.labels is None else (self.images[idx], self.labels[idx])
 
     def stream(self, start: int = 0) -> Iterator[torch.Tensor]:
         """Batches for steps ``start, start + 1, ...`` without end."""

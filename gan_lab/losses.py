@@ -3,9 +3,21 @@
 Notation: ``r = D(x)`` on real data and ``f = D(G(z))`` on generated data are raw scores
 (logits), ``σ`` is the sigmoid, and every expectation is a batch mean. Using
 ``log σ(t) = -softplus(-t)`` keeps the BCE losses finite for any logit (the usual
-``Sigmoid`` + ``BCELoss`` pair is not). Each variant carries its own options: critic steps
-per generator step (``d_steps``), the clip value or penalty weight, and the Adam settings
-its paper recommends (``lr``, ``betas``), which the trainer uses unless told otherwise.
+``Sigmoid`` + ``BCELoss`` pair is not). A loss object holds only the math: its options
+are mathematical (the clip value, a penalty weight, LSGAN's targets, label smoothing). The
+optimizer settings each paper recommends (learning rate, Adam's betas, critic steps per
+generator step) live in one table, :data:`gan_lab.train.RECOMMENDED`.
+
+Hooks that the training step (:func:`gan_lab.train.update_D`, :func:`~gan_lab.train.update_G`)
+calls on every loss, so that a stabilization trick never forks the loop:
+
+* ``penalty(D, real, fake, rng, y)``: an extra term of D's loss (WGAN-GP's gradient penalty,
+  the R1 penalty ``r1_gamma``), ``None`` when there is none;
+* ``generator_penalty(D, real, fake, y)``: an extra term of G's loss (feature matching);
+* ``after_critic_step(D)``: after each D update (WGAN's weight clipping).
+
+``D`` is called ``D(x)``, or ``D(x, y)`` for a conditional model given labels ``y``.
+Random-number generators are called ``rng``; ``generator`` always means G.
 """
 
 from __future__ import annotations
@@ -17,22 +29,38 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import stabilize
+
+
+def discriminate(D: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+    """``D(x)``, or ``D(x, y)`` for a conditional discriminator given class labels ``y``."""
+    return D(x) if y is None else D(x, y)
+
+
+def _plus(a: torch.Tensor | None, b: torch.Tensor | None) -> torch.Tensor | None:
+    return b if a is None else a if b is None else a + b
+
 
 @dataclass
 class GANLoss:
-    """Base class: subclasses give the two losses; ``d_steps`` critic steps per generator step."""
+    """Base class: subclasses give the two losses. Options every loss has:
+
+    * ``r1_gamma`` (γ): add the R1 penalty γ/2 · E_x~p_data ‖∇_x D(x)‖² to D's loss
+      (Mescheder et al. 2018; see :func:`gan_lab.stabilize.r1_penalty`); 0 = off.
+    * ``feature_matching`` (λ): add λ · ‖E_x f(x) − E_z f(G(z))‖² to G's loss, ``f`` being
+      D's last hidden features (Salimans et al. 2016; see
+      :func:`gan_lab.stabilize.feature_matching_loss`); 0 = off.
+    """
 
     name: ClassVar[str] = ""
     output: ClassVar[str] = "probability"  # D(x) is read as σ(logit); "score" for critics
-    d_steps: int = 1
-    lr: float = 2e-4
-    betas: tuple[float, float] = (0.5, 0.999)
+    r1_gamma: float = 0.0
+    feature_matching: float = 0.0
 
     def __post_init__(self) -> None:
-        if int(self.d_steps) != self.d_steps or self.d_steps < 1:
-            raise ValueError(f"{self.name}: d_steps must be a positive integer, got {self.d_steps}.")
-        if self.lr <= 0:
-            raise ValueError(f"{self.name}: lr must be positive, got {self.lr}.")
+        for option in ("r1_gamma", "feature_matching"):
+            if getattr(self, option) < 0:
+                raise ValueError(f"{self.name}: {option} must be >= 0, got {getattr(self, option)}.")
 
     def discriminator_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -40,12 +68,22 @@ class GANLoss:
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
-                generator: torch.Generator | None = None) -> torch.Tensor | None:
-        """An extra term for the critic's loss (WGAN-GP); ``None`` for most variants."""
+    def penalty(self, D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                rng: torch.Generator | None = None, y: torch.Tensor | None = None) -> torch.Tensor | None:
+        """Extra terms of D's loss: the R1 penalty when ``r1_gamma > 0`` (WGAN-GP adds its
+        gradient penalty); ``None`` when there is none."""
+        if self.r1_gamma:
+            return stabilize.r1_penalty(D, real, self.r1_gamma, y)
         return None
 
-    def after_critic_step(self, critic: nn.Module) -> None:
+    def generator_penalty(self, D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                          y: torch.Tensor | None = None) -> torch.Tensor | None:
+        """Extra terms of G's loss: feature matching when ``feature_matching > 0``; else ``None``."""
+        if self.feature_matching:
+            return self.feature_matching * stabilize.feature_matching_loss(D, real, fake, y)
+        return None
+
+    def after_critic_step(self, D: nn.Module) -> None:
         """Called after each critic update (weight clipping for WGAN)."""
 
     def readout(self, scores: torch.Tensor) -> torch.Tensor:
@@ -65,12 +103,26 @@ class MinimaxLoss(GANLoss):
 
     Its gradient vanishes when D confidently rejects the fakes (σ(f) -> 0): the generator
     learns slowly exactly when it is worst.
+
+    ``label_smoothing`` α (one-sided label smoothing, Salimans et al. 2016, section 3.4):
+    the real target becomes 1 - α, fakes keep target 0:
+    L_D = -E[(1 - α) log σ(r) + α log(1 - σ(r))] - E[log(1 - σ(f))]
+        =  E[(1 - α) softplus(-r) + α softplus(r)] + E[softplus(f)].
+    Smoothing the fake target too would move D*'s fixed point towards p_g (hence one-sided).
     """
 
     name: ClassVar[str] = "minimax"
+    label_smoothing: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 <= self.label_smoothing < 0.5:
+            raise ValueError(f"{self.name}: label_smoothing must be in [0, 0.5), got {self.label_smoothing}.")
 
     def discriminator_loss(self, real, fake):
-        return F.softplus(-real).mean() + F.softplus(fake).mean()
+        a = self.label_smoothing
+        real_term = F.softplus(-real) if a == 0 else (1 - a) * F.softplus(-real) + a * F.softplus(real)
+        return real_term.mean() + F.softplus(fake).mean()
 
     def generator_loss(self, fake):
         return -F.softplus(fake).mean()
@@ -81,7 +133,13 @@ class NonSaturatingLoss(MinimaxLoss):
     """Non-saturating BCE, the practical choice (Goodfellow et al., 2014, section 3).
 
     L_D as in minimax;  L_G = -E[log σ(f)] = E[softplus(-f)]
-    Same fixed point, strong gradients when the generator is bad.
+    Same fixed point p_g = p_data, but not the same divergence. With D at its optimum
+    D* = p_data / (p_data + p_g) for the current G, the expected gradient of this L_G is the
+    gradient of KL(p_g ‖ p_data) - 2 JSD(p_data, p_g) (Arjovsky & Bottou 2017, Theorem 2.5),
+    where minimax's L_G follows the gradient of 2 JSD(p_data, p_g). The reverse KL punishes
+    fakes where there is no data far more than data where there are no fakes (missing
+    modes), and the -2 JSD term even pushes away from p_data. ``tests/test_losses.py``
+    checks the gradient identity by quadrature on two Gaussians.
     """
 
     name: ClassVar[str] = "non-saturating"
@@ -92,21 +150,44 @@ class NonSaturatingLoss(MinimaxLoss):
 
 @dataclass
 class LSGANLoss(GANLoss):
-    """Least squares GAN (Mao et al., 2017) with targets a = 0 (fake), b = 1 (real), c = 1.
+    """Least squares GAN (Mao et al., 2017) with targets a (fake), b (real), c (G's target).
 
-    L_D = E[(r - 1)^2] / 2 + E[f^2] / 2;   L_G = E[(f - 1)^2] / 2
-    With these targets (b - c = 1, b - a = 2 in the paper's general form), minimizing it is
-    minimizing a Pearson χ² divergence. D's output is a raw score, not a probability.
+    L_D = E[(r - b)^2] / 2 + E[(f - a)^2] / 2;   L_G = E[(f - c)^2] / 2
+    D's output is a raw score, not a probability. The default coding is a, b, c = 0, 1, 1.
+
+    What G minimizes: the optimal D is D*(x) = (b p_d + a p_g) / (p_d + p_g). Adding to L_G
+    the term E_{p_d}[(D - c)^2] / 2, which does not depend on G (Mao et al. do the same),
+    G's objective at D* is
+
+        C = 1/2 ∫ ((b - c) p_d + (a - c) p_g)^2 / (p_d + p_g) dx.
+
+    * a, b, c = -1, 1, 0 (b - c = 1, b - a = 2, Mao et al.'s condition):
+      C = 1/2 ∫ (p_d - p_g)^2 / (p_d + p_g) = Δ / 2, with
+      Δ = ∫ (p_d - p_g)^2 / (p_d + p_g) = χ²_Pearson(p_d + p_g ‖ 2 p_g).
+    * a, b, c = 0, 1, 1 (the default; b - c = 0, b - a = 1, so the condition fails):
+      C = 1/2 ∫ p_g^2 / (p_d + p_g) = Δ / 8 + 1/4 (write p_g = (s - u)/2 with s = p_d + p_g,
+      u = p_d - p_g: p_g^2 / s = (s - 2u + u^2/s)/4, and ∫ u = 0, ∫ s = 2).
+      Not a χ² divergence, but an increasing affine function of the same Δ, so it is still
+      minimized exactly at p_g = p_d (C = 1/4 there).
+    ``tests/test_losses.py`` checks both by quadrature on two Gaussians.
     """
 
     name: ClassVar[str] = "lsgan"
     output: ClassVar[str] = "score"
+    a: float = 0.0
+    b: float = 1.0
+    c: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.a == self.b:
+            raise ValueError(f"lsgan: the fake target a and the real target b must differ, both are {self.a}.")
 
     def discriminator_loss(self, real, fake):
-        return 0.5 * (real - 1).pow(2).mean() + 0.5 * fake.pow(2).mean()
+        return 0.5 * (real - self.b).pow(2).mean() + 0.5 * (fake - self.a).pow(2).mean()
 
     def generator_loss(self, fake):
-        return 0.5 * (fake - 1).pow(2).mean()
+        return 0.5 * (fake - self.c).pow(2).mean()
 
 
 @dataclass
@@ -115,7 +196,6 @@ class _WassersteinLoss(GANLoss):
     1-Lipschitz critic is the Kantorovich-Rubinstein dual of W1(p_data, p_g)."""
 
     output: ClassVar[str] = "score"
-    d_steps: int = 5
 
     def discriminator_loss(self, real, fake):
         return fake.mean() - real.mean()
@@ -130,14 +210,11 @@ class WGANLoss(_WassersteinLoss):
 
     L_critic = E[f] - E[r];   L_G = -E[f]
     After each critic step every weight is clipped to [-clip, clip], a crude way to keep the
-    critic K-Lipschitz. Paper: 5 critic steps, RMSProp(5e-5); Adam with β1 = 0 is RMSProp
-    with bias correction.
+    critic K-Lipschitz. (Paper: 5 critic steps, RMSProp(5e-5); see ``train.RECOMMENDED``.)
     """
 
     name: ClassVar[str] = "wgan"
     clip: float = 0.01
-    lr: float = 5e-5
-    betas: tuple[float, float] = (0.0, 0.999)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -145,35 +222,35 @@ class WGANLoss(_WassersteinLoss):
             raise ValueError(f"wgan: clip must be positive, got {self.clip}.")
 
     @torch.no_grad()
-    def after_critic_step(self, critic):
-        for p in critic.parameters():
+    def after_critic_step(self, D):
+        for p in D.parameters():
             p.clamp_(-self.clip, self.clip)
 
 
 def interpolate(real: torch.Tensor, fake: torch.Tensor,
-                generator: torch.Generator | None = None) -> torch.Tensor:
+                rng: torch.Generator | None = None) -> torch.Tensor:
     """``x̂ = ε x + (1 - ε) x̃`` with one ``ε ~ U[0, 1]`` per example (not per pixel)."""
-    eps = torch.rand(len(real), *[1] * (real.ndim - 1), generator=generator,
+    eps = torch.rand(len(real), *[1] * (real.ndim - 1), generator=rng,
                      dtype=real.dtype).to(real.device)                 # (B, 1, 1, 1)
     return eps * real + (1 - eps) * fake
 
 
-def interpolate_gradient_norms(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
-                               generator: torch.Generator | None = None,
-                               create_graph: bool = False) -> torch.Tensor:
+def interpolate_gradient_norms(D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                               rng: torch.Generator | None = None, create_graph: bool = False,
+                               y: torch.Tensor | None = None) -> torch.Tensor:
     """``‖∇_x̂ D(x̂)‖₂`` per example at random interpolates ``x̂``, norm over all non-batch dims."""
-    x_hat = interpolate(real.detach(), fake.detach(), generator).requires_grad_(True)
-    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=create_graph)
+    x_hat = interpolate(real.detach(), fake.detach(), rng).requires_grad_(True)
+    (grad,) = torch.autograd.grad(discriminate(D, x_hat, y).sum(), x_hat, create_graph=create_graph)
     return grad.flatten(1).norm(2, dim=1)                               # (B,)
 
 
-def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
-                     generator: torch.Generator | None = None) -> torch.Tensor:
+def gradient_penalty(D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                     rng: torch.Generator | None = None, y: torch.Tensor | None = None) -> torch.Tensor:
     """``E[(‖∇_x̂ D(x̂)‖₂ - 1)²]`` at random interpolates ``x̂`` (Gulrajani et al., 2017).
 
     ``create_graph=True`` lets the penalty's own gradient reach the critic's weights.
     """
-    norms = interpolate_gradient_norms(critic, real, fake, generator, create_graph=True)
+    norms = interpolate_gradient_norms(D, real, fake, rng, create_graph=True, y=y)
     return (norms - 1).pow(2).mean()
 
 
@@ -182,22 +259,21 @@ class WGANGPLoss(_WassersteinLoss):
     """WGAN with gradient penalty (Gulrajani et al., 2017).
 
     L_critic = E[f] - E[r] + λ E[(‖∇D(x̂)‖₂ - 1)²];   L_G = -E[f]
-    Paper defaults: λ = 10, 5 critic steps, Adam(1e-4, β = (0, 0.9)). Use a critic without
-    batch norm: the penalty is per example.
+    Paper: λ = 10 (5 critic steps, Adam(1e-4, β = (0, 0.9)): see ``train.RECOMMENDED``).
+    Use a critic without batch norm: the penalty is per example.
     """
 
     name: ClassVar[str] = "wgan-gp"
     lambda_gp: float = 10.0
-    lr: float = 1e-4
-    betas: tuple[float, float] = (0.0, 0.9)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.lambda_gp < 0:
             raise ValueError(f"wgan-gp: lambda_gp must be >= 0, got {self.lambda_gp}.")
 
-    def penalty(self, critic, real, fake, generator=None):
-        return self.lambda_gp * gradient_penalty(critic, real, fake, generator)
+    def penalty(self, D, real, fake, rng=None, y=None):
+        return _plus(self.lambda_gp * gradient_penalty(D, real, fake, rng, y),
+                     super().penalty(D, real, fake, rng, y))
 
 
 @dataclass
@@ -222,6 +298,13 @@ LOSSES: dict[str, type[GANLoss]] = {cls.name: cls for cls in (
     MinimaxLoss, NonSaturatingLoss, LSGANLoss, WGANLoss, WGANGPLoss, HingeLoss)}
 
 
+def loss_key(loss: str | GANLoss) -> str:
+    """The registry name of a loss (``"WGAN_GP"`` -> ``"wgan-gp"``)."""
+    if isinstance(loss, GANLoss):
+        return loss.name
+    return str(loss).strip().lower().replace("_", "-")
+
+
 def get_loss(loss: str | GANLoss, **options) -> GANLoss:
     """A loss by name (``minimax``, ``non-saturating``, ``lsgan``, ``wgan``, ``wgan-gp``,
     ``hinge``) with its options, or a ready ``GANLoss`` passed through."""
@@ -229,15 +312,15 @@ def get_loss(loss: str | GANLoss, **options) -> GANLoss:
         if options:
             raise ValueError("Pass options with a loss name, not with a ready loss object.")
         return loss
-    key = str(loss).strip().lower().replace("_", "-")
+    key = loss_key(loss)
     if key not in LOSSES:
         raise ValueError(f"Unknown loss {loss!r}: choose one of {', '.join(LOSSES)}.")
     cls = LOSSES[key]
     allowed = [f.name for f in fields(cls)]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
+        hint = (" (learning rates, betas and d_steps are Trainer options; see "
+                "gan_lab.train.RECOMMENDED)" if set(unknown) & {"lr", "betas", "d_steps"} else "")
         raise ValueError(f"{key}: unknown option(s) {', '.join(unknown)}; "
-                         f"its options are {', '.join(allowed)}.")
-    if "betas" in options:
-        options["betas"] = tuple(options["betas"])
+                         f"its options are {', '.join(allowed)}{hint}.")
     return cls(**options)

@@ -90,6 +90,11 @@ class MLPDiscriminator(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)                                 # (B,)
 
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The last hidden layer's output ``f(x)`` (B, hidden[-1]): every layer but the last
+        (for feature matching and minibatch layers, :mod:`gan_lab.stabilize`)."""
+        return self.net[:-1](x)
+
 
 class DCGANGenerator(nn.Module):
     """DCGAN generator for 28x28 (Radford et al., 2016), ``z (B, latent_dim) -> x (B, C, 28, 28)``.
@@ -144,6 +149,11 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)                                   # (B,)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The flattened last convolutional features ``f(x)`` (B, 2w*49): every layer but the
+        last (for feature matching and minibatch layers, :mod:`gan_lab.stabilize`)."""
+        return self.net[:-1](x)
 
 
 def dcgan_init(model: nn.Module) -> None:

@@ -35,10 +35,10 @@ class GaussianMixture:
     def dim(self) -> int:
         return self.means.shape[1]
 
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(self, n: int, rng: torch.Generator | None = None) -> torch.Tensor:
         """``n`` samples, shape ``(n, d)``, float32: pick a mode by weight, then add noise."""
-        k = torch.multinomial(self.weights, n, replacement=True, generator=generator)
-        noise = torch.randn(n, self.dim, generator=generator, dtype=torch.float64)
+        k = torch.multinomial(self.weights, n, replacement=True, generator=rng)
+        noise = torch.randn(n, self.dim, generator=rng, dtype=torch.float64)
         return (self.means[k] + self.stds[k, None] * noise).float()
 
     def log_prob(self, x: torch.Tensor) -> torch.Tensor:

@@ -49,7 +49,7 @@ import torch
 from gan_lab import models, theory, toy
 from gan_lab.losses import get_loss
 from gan_lab.plots import plot_density_1d, plot_history
-from gan_lab.train import Trainer, recent_mean
+from gan_lab.train import Trainer, recent_mean, update_D
 
 # %% [markdown]
 # ## 1. Two players, one number
@@ -216,8 +216,9 @@ assert torch.allclose(slopes["minimax"], -d_fake) and torch.allclose(slopes["non
 torch.manual_seed(settings.seed)
 fresh = Trainer(*models.toy_pair(dim=1, latent_dim=1), toy.SampleSource(p_data, 256),
                 "minimax", lr=1e-3, seed=settings.seed)
-for _ in range(300):
-    fresh.discriminator_step()  # only D learns; G stays where it started
+for _ in range(300):  # only D learns (update_D); G stays where it started
+    x, _ = fresh.next_batch()
+    update_D(x, fresh.noise(len(x)), fresh.discriminator, fresh.generator, fresh.loss, fresh.opt_d)
 
 z = fresh.noise(1024)
 fake_logits = fresh.discriminator(fresh.generator(z))

@@ -121,10 +121,12 @@ def test_weight_clipping_clamps_every_parameter():
 
 
 def test_variant_options_travel_with_the_loss():
-    assert get_loss("wgan").d_steps == 5 and get_loss("wgan").clip == 0.01
-    gp = get_loss("WGAN_GP", lambda_gp=5, d_steps=3)
-    assert (gp.lambda_gp, gp.d_steps, gp.betas) == (5, 3, (0.0, 0.9))
-    assert get_loss("hinge").d_steps == 1
+    from gan_lab.train import RECOMMENDED, recommended
+
+    assert RECOMMENDED["wgan"]["d_steps"] == 5 and get_loss("wgan").clip == 0.01
+    gp = get_loss("WGAN_GP", lambda_gp=5)
+    assert (gp.lambda_gp, recommended(gp)["d_steps"], recommended(gp)["betas"]) == (5, 5, (0.0, 0.9))
+    assert recommended("hinge")["d_steps"] == 1
     assert get_loss("non-saturating").readout(torch.tensor([0.0])).item() == 0.5
     assert get_loss("wgan").readout(torch.tensor([3.0])).item() == 3.0
 
@@ -134,7 +136,7 @@ def test_variant_options_travel_with_the_loss():
     ("wgan-gp", {"lamda": 10}, "unknown option.*lamda.*lambda_gp"),
     ("wgan", {"clip": -1}, "clip must be positive"),
     ("wgan-gp", {"lambda_gp": -1}, "lambda_gp must be >= 0"),
-    ("hinge", {"d_steps": 0}, "d_steps must be a positive integer"),
+    ("hinge", {"d_steps": 1}, "unknown option.*d_steps.*Trainer options"),
     ("lsgan", {"clip": 0.01}, "unknown option.*clip"),
 ])
 def test_bad_names_and_options_fail_clearly(name, options, message):
@@ -144,3 +146,86 @@ def test_bad_names_and_options_fail_clearly(name, options, message):
 
 def test_registry_has_the_six_variants():
     assert set(losses.LOSSES) == {"minimax", "non-saturating", "lsgan", "wgan", "wgan-gp", "hinge"}
+
+
+# -- what the generator minimizes, checked by quadrature ---------------------------------------
+def _gauss(x, mu, s):
+    return torch.exp(-0.5 * ((x - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi))
+
+
+X = torch.linspace(-30, 30, 600_001, dtype=torch.float64)
+DX = (X[1] - X[0]).item()
+
+
+def _integral(f):
+    return (f.sum() * DX).item()
+
+
+@pytest.mark.parametrize("mu,s", [(1.0, 1.0), (3.0, 0.5), (-0.5, 2.0)])
+def test_lsgan_objective_at_the_optimal_D_by_quadrature(mu, s):
+    p_d, p_g = _gauss(X, 0.0, 1.0), _gauss(X, mu, s)
+    delta = _integral((p_d - p_g) ** 2 / (p_d + p_g + 1e-300))      # χ²_Pearson(p_d + p_g ‖ 2 p_g)
+
+    def C(a, b, c):
+        D_star = (b * p_d + a * p_g) / (p_d + p_g + 1e-300)
+        # G's loss at D* plus the G-independent term E_{p_d}[(D* - c)^2] / 2
+        return 0.5 * _integral(p_g * (D_star - c) ** 2) + 0.5 * _integral(p_d * (D_star - c) ** 2)
+
+    loss = get_loss("lsgan")
+    assert (loss.a, loss.b, loss.c) == (0.0, 1.0, 1.0)
+    assert C(0.0, 1.0, 1.0) == pytest.approx(delta / 8 + 0.25, rel=1e-6)   # 0-1-1: affine in Δ
+    assert C(-1.0, 1.0, 0.0) == pytest.approx(delta / 2, rel=1e-6)        # Mao et al.: Δ / 2
+    # D* itself: the minimizer of L_D pointwise, checked on a few points with the loss object
+    coded = get_loss("lsgan", a=-1.0, b=1.0, c=0.0)
+    r, f = torch.tensor([0.3]), torch.tensor([-0.2])
+    assert coded.discriminator_loss(r, f).item() == pytest.approx(0.5 * 0.7 ** 2 + 0.5 * 0.8 ** 2)
+    assert coded.generator_loss(f).item() == pytest.approx(0.5 * 0.2 ** 2)
+
+
+def test_lsgan_targets_must_differ():
+    with pytest.raises(ValueError, match="must differ"):
+        get_loss("lsgan", a=1.0, b=1.0)
+
+
+def test_non_saturating_gradient_at_D_star_is_that_of_KL_minus_2JSD():
+    """Arjovsky & Bottou (2017), Thm 2.5: with D* = p_d/(p_d + p_g0) held fixed,
+    d/dθ E_{p_gθ}[-log D*(x)] at θ0 = d/dθ [KL(p_gθ ‖ p_d) - 2 JSD(p_d, p_gθ)] at θ0."""
+    p_d = _gauss(X, 0.0, 1.0)
+
+    def kl_minus_2jsd(theta):
+        p_g = _gauss(X, theta, 1.3)
+        m = 0.5 * (p_d + p_g)
+        kl = _integral(p_g * torch.log(p_g / p_d))
+        jsd = 0.5 * _integral(p_d * torch.log(p_d / m)) + 0.5 * _integral(p_g * torch.log(p_g / m))
+        return kl - 2 * jsd
+
+    theta0, h = 0.8, 1e-4
+    D_star = p_d / (p_d + _gauss(X, theta0, 1.3))
+    # the non-saturating generator loss is E[softplus(-logit)] = E[-log D]; logit of D*:
+    logit = torch.log(D_star) - torch.log1p(-D_star)
+    ns = get_loss("non-saturating")
+
+    def expected_loss(theta):   # E_{p_gθ}[softplus(-logit*)] by quadrature, D* fixed
+        return _integral(_gauss(X, theta, 1.3) * torch.nn.functional.softplus(-logit))
+
+    assert ns.generator_loss(logit[:3]).item() == pytest.approx(
+        (-torch.log(D_star[:3])).mean().item(), rel=1e-6)
+    grad_ns = (expected_loss(theta0 + h) - expected_loss(theta0 - h)) / (2 * h)
+    grad_div = (kl_minus_2jsd(theta0 + h) - kl_minus_2jsd(theta0 - h)) / (2 * h)
+    assert grad_ns == pytest.approx(grad_div, rel=1e-5)
+    assert abs(grad_ns) > 0.1   # a real gradient, not 0 = 0
+
+
+def test_one_sided_label_smoothing_matches_hand_computation():
+    a = 0.1
+    loss = get_loss("non-saturating", label_smoothing=a)
+    hand = (mean([-(1 - a) * math.log(sig(r)) - a * math.log(1 - sig(r)) for r in R.tolist()])
+            - mean([math.log(1 - sig(f)) for f in F_.tolist()]))
+    assert loss.discriminator_loss(R, F_).item() == pytest.approx(hand, rel=1e-6)
+    # PyTorch's own reference: BCE with targets 1 - α on real, 0 on fake
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    ref = bce(R, torch.full_like(R, 1 - a)) + bce(F_, torch.zeros_like(F_))
+    assert loss.discriminator_loss(R, F_).item() == pytest.approx(ref.item(), rel=1e-6)
+    assert loss.generator_loss(F_).item() == get_loss("non-saturating").generator_loss(F_).item()
+    with pytest.raises(ValueError, match="label_smoothing"):
+        get_loss("minimax", label_smoothing=0.7)

@@ -75,6 +75,11 @@ def test_joint_pass_equals_separate_passes():
     assert not make_trainer("dcgan").joint_pass  # batch norm: keep real and fake apart
 
 
+def test_d_steps_must_be_a_positive_integer():
+    with pytest.raises(ValueError, match="d_steps must be a positive integer"):
+        make_trainer(loss="hinge", d_steps=0)
+
+
 def test_stop_conditions():
     t = make_trainer()
     t.train(epochs=2, progress=False)                        # 256 / 32 = 8 batches per epoch
@@ -244,3 +249,113 @@ def test_grad_norm_is_the_norm_of_all_gradients_together():
     expected = flat.pow(2).sum().sqrt().item()            # sqrt of the sum of all squares, float64
     assert grad_norm(net) == pytest.approx(expected, rel=1e-6)
     assert grad_norm(torch.nn.Linear(2, 2)) == 0.0        # no gradients yet
+
+
+# -- the training step in plain sight -------------------------------------------------------
+def toy_models(seed=0, dim=2):
+    torch.manual_seed(seed)
+    return models.toy_pair(dim=dim, latent_dim=2, hidden=(16,))
+
+
+def test_update_D_changes_only_D_and_returns_the_loss_it_stepped_on():
+    from gan_lab.losses import get_loss
+    from gan_lab.train import update_D, update_G
+
+    G, D = toy_models()
+    loss = get_loss("non-saturating")
+    x, z = toy.ring().sample(32, torch.Generator().manual_seed(1)), torch.randn(32, 2)
+    with torch.no_grad():
+        expected = loss.discriminator_loss(D(x), D(G(z)))
+    g_before = [p.clone() for p in G.parameters()]
+    d_before = [p.clone() for p in D.parameters()]
+    value, real_scores, fake_scores = update_D(x, z, D, G, loss, torch.optim.SGD(D.parameters(), lr=0.1))
+    assert value.item() == pytest.approx(expected.item(), rel=1e-6)
+    assert not value.requires_grad and real_scores.shape == fake_scores.shape == (32,)
+    assert all(torch.equal(a, b) for a, b in zip(g_before, G.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(d_before, D.parameters()))
+
+    d_before = [p.clone() for p in D.parameters()]
+    with torch.no_grad():
+        expected = loss.generator_loss(D(G(z)))
+    value = update_G(x, z, D, G, loss, torch.optim.SGD(G.parameters(), lr=0.1))
+    assert value.item() == pytest.approx(expected.item(), rel=1e-6)
+    assert all(torch.equal(a, b) for a, b in zip(d_before, D.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(g_before, G.parameters()))
+
+
+@pytest.mark.parametrize("loss", ["non-saturating", "wgan-gp"])
+def test_fast_path_and_readable_path_give_the_same_parameters(loss):
+    # Not bit-identical: the fast path's one D pass over 2B examples sums in another order
+    # than two passes over B, and fused Adam rounds differently from the default Adam.
+    def run(fast):
+        G, D = toy_models()
+        t = Trainer(G, D, toy.SampleSource(toy.ring(), 32), loss, fast=fast, lr=1e-3)
+        t.train(12, progress=False)
+        return t
+
+    fast, readable = run(True), run(False)
+    assert fast.joint_pass and not readable.fast
+    a, b = params(fast), params(readable)
+    if loss == "non-saturating":
+        assert torch.allclose(a, b, atol=1e-5, rtol=1e-4)
+    else:
+        # Adam divides each gradient by its own running RMS: where a gradient component is
+        # near 0 (|g| ~ eps), float rounding of g is magnified up to the step size lr = 1e-3.
+        # Here 3 of 147 coordinates differ (by < lr / 3); all the others agree to 1e-6.
+        diff = (a - b).abs()
+        assert diff.max() < 1e-3 and (diff > 1e-6).float().mean() < 0.05
+    assert fast.history["loss_d"] == pytest.approx(readable.history["loss_d"], rel=1e-3, abs=1e-4)
+
+
+class CondG(torch.nn.Module):
+    """A tiny conditional generator G(z, y) for the labelled-data path."""
+
+    def __init__(self, n_classes=3):
+        super().__init__()
+        self.latent_dim, self.n_classes = 2, n_classes
+        self.config = {"n_classes": n_classes}
+        self.net = torch.nn.Linear(2 + n_classes, 2)
+
+    def forward(self, z, y):
+        return self.net(torch.cat([z, torch.nn.functional.one_hot(y, self.n_classes).float()], 1))
+
+
+class CondD(torch.nn.Module):
+    def __init__(self, n_classes=3):
+        super().__init__()
+        self.n_classes, self.config, self.seen = n_classes, {"n_classes": n_classes}, []
+        self.net = torch.nn.Linear(2 + n_classes, 1)
+
+    def forward(self, x, y):
+        self.seen.append(y.clone())
+        return self.net(torch.cat([x, torch.nn.functional.one_hot(y, self.n_classes).float()], 1)).squeeze(1)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_labelled_batches_reach_G_and_D(fast):
+    x = torch.randn(60, 2)
+    y = torch.arange(60) % 3
+    source = BatchSource(x, 12, labels=y)
+    torch.manual_seed(0)
+    G, D = CondG(), CondD()
+    t = Trainer(G, D, source, "non-saturating", fast=fast)
+    t.train(2, progress=False)
+    batch_x, batch_y = source.batch(1)
+    assert all(torch.equal(s, batch_y) or torch.equal(s, torch.cat([batch_y, batch_y])) for s in D.seen[-2:])
+    assert t.sample(6).shape == (6, 2)             # labels 0, 1, 2, 0, 1, 2 for a conditional G
+
+
+def test_from_checkpoint_of_a_generator_only_file_says_what_it_is(tmp_path):
+    G, _ = small_mlp()
+    path = save_generator(G, tmp_path / "g.pt")
+    with pytest.raises(CheckpointError, match="holds only a generator.*load_generator"):
+        Trainer.from_checkpoint(path, image_source())
+    with pytest.raises(CheckpointError, match="holds only a generator"):
+        make_trainer().load(path)
+
+
+def test_progress_ends_with_one_summary_line(capsys):
+    t = make_trainer()
+    t.train(3)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith("non-saturating GAN: 3 steps in") and "loss_D" in out[-1]
