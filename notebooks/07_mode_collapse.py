@@ -70,7 +70,7 @@ print(f"ring: {len(ring.means)} modes on the unit circle, std {ring.stds[0]:.2f}
 # nearest mode.
 
 # %%
-collapse_steps = settings.pick(full=3000, quick=100)
+collapse_steps = settings.pick(full=3000, quick=60)
 torch.manual_seed(settings.seed)
 G, D = models.toy_pair(dim=2, latent_dim=2, hidden=(128, 128, 128))
 baseline = Trainer(G, D, toy.SampleSource(ring, 128, seed=settings.seed), "non-saturating",
@@ -197,7 +197,7 @@ candidates = {
     "4 of 8 modes, exact": toy.GaussianMixture(ring.means[::2], s),
     "1 of 8 modes, exact": toy.GaussianMixture(ring.means[:1], s),
 }
-n_mc = settings.pick(full=200_000, quick=20_000)
+n_mc = settings.pick(full=200_000, quick=10_000)
 table = {name: divergences(ring, q, n_mc, seed=settings.seed) for name, q in candidates.items()}
 print(f"{'generator':>28}" + "".join(f"{c:>20}" for c in next(iter(table.values()))))
 for name, row in table.items():
@@ -253,9 +253,9 @@ print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in demo.items()}
 # numbers do not depend on how the runs are spread over processes.
 
 # %%
-TOY_STEPS = settings.pick(full=3000, quick=40)
+TOY_STEPS = settings.pick(full=2000, quick=20)
 SEEDS = list(range(settings.pick(full=5, quick=1)))
-RECIPE = {"pack": 4, "minibatch": "stddev", "ema_decay": 0.99, "r1_gamma": 0.01}
+RECIPE = {"minibatch": "stddev", "ema_decay": 0.99, "r1_gamma": 0.01}
 TRICKS = {
     "baseline": {},
     "label smoothing 0.1": {"label_smoothing": 0.1},
@@ -271,8 +271,10 @@ TRICKS = {
     "R1 0.01": {"r1_gamma": 0.01},
     "course recipe": RECIPE,
 }
-jobs = [((data, options, seed, TOY_STEPS), {}) for data in ("ring", "grid")
-        for options in TRICKS.values() for seed in SEEDS]
+if settings.quick:  # short mode: three rows only
+    TRICKS = {name: TRICKS[name] for name in ("baseline", "PacGAN4", "course recipe")}
+jobs = [((data, options, seed, TOY_STEPS), {"n_eval": settings.pick(full=2500, quick=500)})
+        for data in ("ring", "grid") for options in TRICKS.values() for seed in SEEDS]
 start = time.perf_counter()
 results = run_jobs(toy_run, jobs, workers=WORKERS)
 print(f"{len(jobs)} runs of {TOY_STEPS} steps in {time.perf_counter() - start:.0f} s "
@@ -371,7 +373,7 @@ mlp_gan = Trainer(models.MLPGenerator(), models.MLPDiscriminator(),
 mlp_gan.train(MNIST_STEPS, snapshot_every=max(1, MNIST_STEPS // 5), progress=False)
 hist = torch.stack([metrics.class_coverage(extract(classifier, x)[1])["histogram"]
                     for _, x in mlp_gan.snapshots], 1)
-real_hist = metrics.class_coverage(extract(classifier, data.images[:5000])[1])["histogram"]
+real_hist = metrics.class_coverage(extract(classifier, data.images[:settings.pick(full=5000, quick=500)])[1])["histogram"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3), gridspec_kw={"width_ratios": [2, 1]})
 for j, (step, _) in enumerate(mlp_gan.snapshots):
     axes[0].bar(torch.arange(10) + (j - len(mlp_gan.snapshots) / 2) * 0.15, hist[:, j], width=0.15,
@@ -405,6 +407,8 @@ MNIST_TRICKS = {
     "SN + hinge": {"spectral_norm": True, "loss": "hinge"},
 }
 MNIST_SEEDS = list(range(settings.pick(full=2, quick=1)))
+if settings.quick:  # short mode: two rows only
+    MNIST_TRICKS = {name: MNIST_TRICKS[name] for name in ("baseline", "SN + hinge")}
 mnist_jobs = [((options, seed, MNIST_STEPS, data.name, data.split, settings.data_root),
                {"n_eval": settings.pick(full=2000, quick=200)})
               for options in MNIST_TRICKS.values() for seed in MNIST_SEEDS]
