@@ -436,6 +436,11 @@ print(f"notebook so far: {time.perf_counter() - clock:.0f} s")
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise asks for a function. The checks in `gan_lab/exercises/mode_collapse.py` run it
+# on fixed cases, compare it with a computation written out there independently, and report
+# through `gan_lab.exercise.self_check(answer, passes, hint)`: "not attempted" while the body
+# is still `...`, a hint when the function is wrong.
+#
 # **1. Count the captured modes.** Write `count_modes(samples, means, std)`: the number of
 # modes captured under the protocol of section 4 (a mode is captured when a sample within
 # 3 std has it as its nearest mode). Use `torch.cdist`.
