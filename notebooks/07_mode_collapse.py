@@ -309,6 +309,37 @@ print()
 show_coverage("grid")
 
 # %% [markdown]
+# Which differences are real? For each trick and each metric, compare its mean with the
+# baseline's: call it better (or worse) only when the difference exceeds twice the standard
+# error of the difference, $\sqrt{SE_1^2 + SE_2^2}$; otherwise the seeds cannot tell them apart.
+
+# %%
+def verdicts(data):
+    base = summary(runs[(data, "baseline")])
+    for name in TRICKS:
+        if name == "baseline":
+            continue
+        s, better, worse = summary(runs[(data, name)]), [], []
+        for metric, sign in (("modes", 1), ("HQ %", 1), ("rev KL", -1)):
+            (m, se), (m0, se0) = s[metric], base[metric]
+            diff, bar = sign * (m - m0), 2 * math.sqrt(se ** 2 + se0 ** 2)
+            if diff > bar and diff > 0:
+                better.append(metric)
+            elif -diff > bar and diff < 0:
+                worse.append(metric)
+        print(f"{data:>5} {name:>26}: better on {', '.join(better) or '-':<22} worse on {', '.join(worse) or '-'}")
+
+
+verdicts("ring")
+verdicts("grid")
+targets = {data: summary(runs[(data, "course recipe")]) for data in ("ring", "grid")}
+for data, s in targets.items():
+    met = (s["all modes"] == len(SEEDS) and s["HQ %"][0] >= 95 and s["rev KL"][0] <= 0.02)
+    print(f"course recipe on the {data}: all modes in {s['all modes']}/{len(SEEDS)} seeds, "
+          f"{s['HQ %'][0]:.1f}% high quality, reverse KL {s['rev KL'][0]:.3f} -> "
+          f"target (every seed, >= 95%, <= 0.02) {'met' if met else 'NOT met'}")
+
+# %% [markdown]
 # ### The published rows
 #
 # For comparison, as published (mean ± standard error over 10 runs in PacGAN; VEEGAN reports
