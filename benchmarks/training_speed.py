@@ -14,6 +14,7 @@ gan_lab's faster ``Dropout`` as well, to see what the loop alone buys.
     python benchmarks/training_speed.py            # about 2 minutes on a 2-core CPU
     python benchmarks/training_speed.py --steps 20 --rounds 1   # a quick look
     python benchmarks/training_speed.py --profile  # and the kernels a gan_lab step spends on
+    python benchmarks/training_speed.py --readable # and gan_lab's readable path, Trainer(fast=False)
 """
 
 from __future__ import annotations
@@ -108,11 +109,13 @@ def typical_loop(G, D, pixels, batch_size, steps, latent_dim, workers=0):
             done += 1
 
 
-def gan_lab_loop(G, D, images, batch_size, steps):
-    trainer = Trainer(G, D, BatchSource(images, batch_size), "non-saturating")
+def gan_lab_loop(G, D, images, batch_size, steps, fast=True):
+    """Seconds for ``steps`` steps of gan_lab's Trainer after 3 warm-up steps; ``fast=False``
+    times the readable path (exactly ``update_D`` then ``update_G``)."""
+    trainer = Trainer(G, D, BatchSource(images, batch_size), "non-saturating", fast=fast)
     trainer.train(3, progress=False)
     start = time.perf_counter()
-    trainer.train(steps, progress=True)
+    trainer.train(steps, progress=False)
     return time.perf_counter() - start
 
 
@@ -137,6 +140,8 @@ def main():
     parser.add_argument("--workers", type=int, default=0, help="DataLoader workers of the typical loop")
     parser.add_argument("--shared-dropout", action="store_true",
                         help="give the typical loop gan_lab's Dropout too (default: nn.Dropout)")
+    parser.add_argument("--readable", action="store_true",
+                        help="also time gan_lab's readable path (Trainer(fast=False))")
     parser.add_argument("--profile", action="store_true",
                         help="also print the kernels that take most of a gan_lab step")
     args = parser.parse_args()
@@ -151,7 +156,7 @@ def main():
         "DCGAN": lambda: (models.DCGANGenerator(), models.DCGANDiscriminator()),
     }
     for name, make in pairs.items():
-        rates = {"typical": [], "gan_lab": []}
+        rates = {"typical": [], "gan_lab": [], "readable": []}
         for _ in range(args.rounds):
             seed_everything(0)
             G, D = make()
@@ -162,9 +167,18 @@ def main():
             G, D = make()
             t = gan_lab_loop(G, D, data.images, args.batch_size, args.steps)
             rates["gan_lab"].append(args.steps * args.batch_size / t)
+            if args.readable:
+                seed_everything(0)
+                G, D = make()
+                t = gan_lab_loop(G, D, data.images, args.batch_size, args.steps, fast=False)
+                rates["readable"].append(args.steps * args.batch_size / t)
         typical, ours = statistics.median(rates["typical"]), statistics.median(rates["gan_lab"])
         print(f"\n{name:8s} typical loop {typical:8.0f} img/s | gan_lab {ours:8.0f} img/s | "
               f"ratio {ours / typical:.2f}x")
+        if args.readable:
+            readable = statistics.median(rates["readable"])
+            print(f"{'':8s} gan_lab readable path (fast=False) {readable:8.0f} img/s | "
+                  f"fast path / readable {ours / readable:.2f}x")
         if args.profile:
             seed_everything(0)
             shares = kernel_shares(*make(), data.images, args.batch_size, min(args.steps, 30))

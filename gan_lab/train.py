@@ -22,6 +22,7 @@ holds all three, so a run saved and resumed continues exactly as if it had never
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -121,6 +122,64 @@ def grad_norm(model: nn.Module) -> float:
     if not grads:
         return 0.0
     return torch.stack([torch.dot(g, g) for g in grads]).sum().sqrt().item()
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, classic, Colab), as ``tqdm.auto`` decides."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+class Progress:
+    """A live progress line that leaves only a one-line summary behind.
+
+    In a terminal: a ``tqdm`` bar (``leave=False``), then the summary printed. In Jupyter:
+    one text output updated in place (``display(..., display_id=True)``) with tqdm's own bar
+    text, replaced by the summary at the end, so a saved notebook shows the summary, never
+    a widget's frozen "0/20000" (a tqdm widget saves its first text in the notebook file).
+    """
+
+    def __init__(self, total: int | None, desc: str, enabled: bool = True, every: float = 0.5):
+        self.total, self.desc, self.enabled, self.every = total, desc, enabled, every
+        self.n, self.postfix, self.start, self.shown = 0, "", time.perf_counter(), 0.0
+        self.bar = self.handle = None
+        if not enabled:
+            return
+        if _in_notebook():
+            from IPython.display import Pretty, display
+            self.handle = display(Pretty(self._text()), display_id=True)
+        else:
+            self.bar = tqdm(total=total, desc=desc, unit="step", leave=False, mininterval=every)
+
+    def _text(self) -> str:
+        return tqdm.format_meter(self.n, self.total, time.perf_counter() - self.start, ncols=80,
+                                 prefix=self.desc, unit="step", postfix=self.postfix or None)
+
+    def update(self, postfix: str | None = None) -> None:
+        self.n += 1
+        if postfix is not None:
+            self.postfix = postfix
+        if self.bar is not None:
+            self.bar.update(1)
+            if postfix is not None:
+                self.bar.set_postfix_str(postfix, refresh=False)
+        elif self.handle is not None and time.perf_counter() - self.shown >= self.every:
+            from IPython.display import Pretty
+            self.shown = time.perf_counter()
+            self.handle.update(Pretty(self._text()))
+
+    def close(self, summary: str | None = None) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if self.handle is not None:
+            from IPython.display import Pretty
+            self.handle.update(Pretty(summary or ""))
+        elif self.enabled and summary:
+            print(summary)
 
 
 def _split(batch):
@@ -321,9 +380,7 @@ class Trainer:
         if total is not None and total < 0:
             raise ValueError(f"Cannot train a negative number of steps ({total}).")
         start, done, record = time.perf_counter(), 0, None
-        # leave=False: the bar disappears when done; only the summary line below remains
-        bar = tqdm(total=total, disable=not progress, desc=self.loss.name, unit="step",
-                   leave=False, mininterval=0.5)
+        bar = Progress(total, self.loss.name, enabled=progress)  # a short label: no wrapping
         try:
             while total is None or done < total:
                 record = self.train_step()
@@ -331,19 +388,14 @@ class Trainer:
                 record["seconds"] = self.elapsed + time.perf_counter() - start
                 for key in HISTORY_KEYS:
                     self.history[key].append(record[key])
-                bar.update(1)
-                if done % 25 == 0:
-                    bar.set_postfix_str(f"D {record['loss_d']:.2f} G {record['loss_g']:.2f}",
-                                        refresh=False)
+                bar.update(f"D {record['loss_d']:.2f} G {record['loss_g']:.2f}" if done % 25 == 0 else None)
                 if snapshot_every and self.step % snapshot_every == 0:
                     self.snapshot(callback)
                 if max_seconds is not None and time.perf_counter() - start >= max_seconds:
                     break
         finally:
-            bar.close()
             self.elapsed += time.perf_counter() - start
-        if progress:
-            print(self.summary(done, time.perf_counter() - start, record))
+            bar.close(self.summary(done, time.perf_counter() - start, record))
         return self.history
 
     def summary(self, done: int, seconds: float, record: dict | None) -> str:
@@ -386,8 +438,7 @@ class Trainer:
         ``checkpoint.save_generator``; G itself when there is no EMA."""
         if self.ema is None:
             return self.generator
-        G = checkpoint.rebuild(checkpoint.model_record(self.ema.module)).to(self.device)
-        return G.eval()
+        return copy.deepcopy(self.ema.module).eval()
 
     # -- checkpoints ------------------------------------------------------------------------
     def options(self) -> dict:
@@ -451,12 +502,16 @@ class Trainer:
     def from_checkpoint(cls, path: str | Path, data, device=None) -> Trainer:
         """Rebuild models, loss, options and optimizers from a checkpoint and resume."""
         obj = _training_checkpoint(path)
+        loss_options = dict(obj["loss"]["options"])
         options = dict(obj.get("trainer", {"d_steps": obj["d_steps"]}))
-        if "betas" in options:
+        if "trainer" not in obj:  # written before optimizer settings left the loss objects
+            options.update(lr=loss_options.pop("lr", None), betas=loss_options.pop("betas", None))
+            loss_options.pop("d_steps", None)
+        if options.get("betas") is not None:
             options["betas"] = tuple(options["betas"])
         trainer = cls(checkpoint.build(obj["generator"]["class"], obj["generator"]["config"]),
                       checkpoint.build(obj["discriminator"]["class"], obj["discriminator"]["config"]),
-                      data, obj["loss"]["name"], device=device, **options, **obj["loss"]["options"])
+                      data, obj["loss"]["name"], device=device, **options, **loss_options)
         return trainer.load(path)
 
 
@@ -510,13 +565,19 @@ def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss 
     rec = recommended(loss)
     opt = torch.optim.Adam(discriminator.parameters(), lr=lr or rec["lr"], betas=rec["betas"])
     device = next(discriminator.parameters()).device
-    history = []
-    for step in tqdm(range(steps), disable=not progress, desc="D alone", leave=False):
-        x_real, x_fake = real.batch(step).to(device), fake.batch(step).to(device)
-        value, _, _ = update_D(x_real, x_fake, discriminator, _Identity(), loss, opt, step=step + 1)
-        history.append(value.item())
-        if callback is not None and (step + 1) % every == 0:
-            callback(step + 1, discriminator)
+    history, start = [], time.perf_counter()
+    bar = Progress(steps, "D alone", enabled=progress)
+    try:
+        for step in range(steps):
+            x_real, x_fake = real.batch(step).to(device), fake.batch(step).to(device)
+            value, _, _ = update_D(x_real, x_fake, discriminator, _Identity(), loss, opt, step=step + 1)
+            history.append(value.item())
+            bar.update()
+            if callback is not None and (step + 1) % every == 0:
+                callback(step + 1, discriminator)
+    finally:
+        bar.close(f"{loss.name} discriminator alone: {len(history)} steps in "
+                  f"{time.perf_counter() - start:.0f} s" + (f", loss {history[-1]:.3f}" if history else ""))
     return history
 
 

@@ -39,3 +39,10 @@ def test_gan_lab_loop_and_dropout_timer_run():
     assert speed.gan_lab_loop(models.MLPGenerator(), models.MLPDiscriminator(), images, 32, 2) > 0
     assert drop.seconds_per_call(models.Dropout(0.3).train(), torch.randn(8, 4, requires_grad=True),
                                  calls=3) > 0
+
+
+def test_gan_lab_readable_path_runs():
+    speed = _load("training_speed")
+    images = torch.rand(64, 1, 28, 28) * 2 - 1
+    G, D = models.MLPGenerator(hidden=(16,)), models.MLPDiscriminator(hidden=(16,))
+    assert speed.gan_lab_loop(G, D, images, 16, 2, fast=False) > 0
