@@ -57,6 +57,7 @@ from gan_lab.train import Trainer
 
 clock = time.perf_counter()
 WORKERS = settings.pick(full=2, quick=1)   # worker processes for the seeded sweeps (2 cores)
+torch.set_num_threads(1)  # tiny networks: one thread is as fast, and never fights the workers
 ring, grid = toy.ring(), toy.grid()
 print(f"ring: {len(ring.means)} modes on the unit circle, std {ring.stds[0]:.2f}; "
       f"grid: {len(grid.means)} modes on {{-4,-2,0,2,4}}², std {grid.stds[0]:.2f}")
