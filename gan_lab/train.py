@@ -14,9 +14,9 @@ snapshots, checkpoints, the progress line. ``Trainer(fast=False)`` calls exactly
 :meth:`Trainer._fast_step`, the same math with fewer passes (see there). Optimizer settings
 recommended for each loss live in one table, :data:`RECOMMENDED`.
 
-Noise comes from the trainer's own seeded generator ``rng``, data from the source's
-``batch(step)``, dropout (and instance noise) from torch's global generator; a checkpoint
-holds all three, so a run saved and resumed continues exactly as if it had never stopped
+Noise comes from the trainer's own seeded random-number generator ``rng``, data from the
+source's ``batch(step)``, dropout (and instance noise) from torch's global random-number
+generator; a checkpoint holds all three, so a run saved and resumed continues exactly as if it had never stopped
 (on CPU, bit for bit).
 """
 
