@@ -137,7 +137,8 @@ def test_mode_coverage_on_hand_made_samples():
     std = 0.1
     all_modes = means.repeat(25, 1) + 0.05
     out = metrics.mode_coverage(all_modes, means, std)
-    assert out == {"modes": 4.0, "high_quality": 1.0, "reverse_kl": pytest.approx(0.0, abs=1e-12)}
+    assert out == {"modes": 4.0, "high_quality": 1.0, "reverse_kl": pytest.approx(0.0, abs=1e-12),
+                   "histogram": [25, 25, 25, 25]}
     one_mode = means[:1].repeat(100, 1)
     out = metrics.mode_coverage(one_mode, means, std)
     assert out["modes"] == 1.0 and out["reverse_kl"] == pytest.approx(math.log(4))
@@ -146,6 +147,31 @@ def test_mode_coverage_on_hand_made_samples():
     assert out["modes"] == 0.0 and out["high_quality"] == 0.0
     edge = torch.tensor([[0.29, 0.0], [10.31, 0.0]])  # just inside / just outside 3 std
     assert metrics.mode_coverage(edge, means, std)["high_quality"] == 0.5
+    assert metrics.mode_coverage(between, means, std)["reverse_kl"] == math.inf
+
+
+def test_mode_coverage_matches_a_loop_over_samples():
+    """The PacGAN protocol written out sample by sample: the histogram counts high-quality
+    samples only, so off-mode samples change the high-quality share but not the reverse KL."""
+    means = torch.tensor([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]])
+    std = 0.05
+    g = torch.Generator().manual_seed(3)
+    samples = torch.cat([means[torch.tensor([0] * 60 + [1] * 30 + [2] * 10)]
+                         + 0.06 * torch.randn(100, 2, generator=g),
+                         torch.tensor([[1.0, 1.0]] * 20)])          # 20 samples between modes
+    counts, good = [0, 0, 0], 0
+    for x in samples.tolist():
+        d = [math.dist(x, m) for m in means.tolist()]
+        k = d.index(min(d))
+        if min(d) <= 3 * std:
+            counts[k] += 1
+            good += 1
+    q = [c / sum(counts) for c in counts]
+    expected_kl = sum(p * math.log(p * 3) for p in q if p > 0)
+    out = metrics.mode_coverage(samples, means, std)
+    assert out["histogram"] == counts and out["modes"] == sum(c > 0 for c in counts)
+    assert out["high_quality"] == pytest.approx(good / len(samples))
+    assert out["reverse_kl"] == pytest.approx(expected_kl, rel=1e-12)
 
 
 def test_class_coverage():
