@@ -132,7 +132,7 @@ assert average.norm() < 0.5 * alternating.norm(dim=1).min()
 # rather than go down, and why tricks that damp the rotation matter: smaller steps,
 # gradient penalties (notebook 06, loss variants) and averaging the generator's weights
 # over time (notebook 07, mode collapse and stabilization). Averaging works even here: the
-# mean of the alternating cycle's points is printed below, much closer to $(0, 0)$ than the
+# mean of the alternating cycle's points, printed above, is much closer to $(0, 0)$ than the
 # points themselves.
 #
 # ## 3. A 1D GAN, trained live
@@ -183,11 +183,14 @@ plt.tight_layout()
 
 # %% [markdown]
 # Read the printed means beside the panels. This small discriminator never separates the
-# two clouds confidently: even in the early panels, where the two densities barely overlap,
-# its output stays near $\tfrac12$ on both (a few tens of Adam steps only tilt it). What
-# moves the generator is not $D$'s level but its **slope**: the green density slides
-# towards the side where $D(x)$ is higher, that is towards the data. In the last panel $D$
-# is flat and close to $\tfrac12$ wherever there is mass. How close did the generator get?
+# two clouds confidently: even in the early panels, where the two densities do not
+# overlap, its mean output stays within about 0.1 of $\tfrac12$ on both, and after 60
+# steps it even rates the generated samples slightly *higher* than the data (a few tens of
+# Adam steps only tilt it). What moves the generator is not $D$'s level but its **slope**:
+# the green density slides towards the side where $D(x)$ is higher. At the start that side
+# is the data; by step 60 the generator has overshot to the right of the data, where $D$
+# still rises, and only later does it come back. In the last panel $D$ is flat and close
+# to $\tfrac12$ wherever there is mass. How close did the generator get?
 
 # %%
 samples = gan.sample(20_000).flatten()

@@ -26,7 +26,8 @@
 # **Prerequisites:** notebooks 01-02 (the game, the non-saturating loss, reading $D(x)$ and
 # $D(G(z))$); PyTorch modules and optimizers.
 #
-# **Time (full mode, laptop CPU):** about 4 minutes.
+# **Time (full mode, CPU):** several minutes to a quarter of an hour, depending on the
+# machine; almost all of it is the 20,000-step run of section 5, which prints its own duration.
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/03_mlp_gan.ipynb)
@@ -356,8 +357,9 @@ for dropout in (0.0, 0.3):
 # ## 5. Train it
 #
 # Now the long run, through `Trainer` with the non-saturating loss and Adam's recommended
-# settings. Eight times during training it keeps $G$'s samples from one fixed batch of
-# noise, so we can watch the *same* latent points turn into digits.
+# settings. Eight times during training (and once before it) it keeps $G$'s samples from one
+# fixed batch of noise, so we can watch the *same* latent points turn into digits; the
+# figure shows six of these snapshots, each row labelled with its step.
 
 # %%
 steps = settings.pick(full=20_000, quick=100)
@@ -388,10 +390,15 @@ print(f"D's margin, D(x) - D(G(z)): {tail['d_real'] - tail['d_fake']:+.3f}")
 # %% [markdown]
 # Read the printed numbers against the $D = \tfrac12$ equilibrium of the 1D toy. A healthy
 # image GAN typically does not reach it: the discriminator keeps a margin ($D(x)$ above
-# $D(G(z))$; the printed margin says how much in this run), both losses settle into a band
-# and stay there, and the samples keep improving even though the numbers barely move.
-# Warning signs are trends, not levels: $D(G(z))$ sliding to 0 while $L_G$ climbs (the
-# generator has lost), $L_D$ collapsing to 0 (the discriminator has won), or samples that
+# $D(G(z))$; the printed margin says how much in this run). The curves of this run are not
+# flat, though. In the first couple of thousand steps $D$ pulls ahead: $D(G(z))$ drops and
+# $L_G$ climbs, which on its own would look like the first warning sign below. Then the
+# trend reverses and keeps going for most of the run: $L_G$ falls, $L_D$ rises, $D(x)$ and
+# $D(G(z))$ move towards each other, and only in the last few thousand steps do the curves
+# flatten into a narrow band. Over the same stretch the snapshots turn from blobs into
+# digits. So warning signs are *sustained* trends, not levels or a bad start: $D(G(z))$
+# sliding to 0 and staying there while $L_G$ climbs (the generator has lost), $L_D$
+# collapsing to 0 (the discriminator has won, as in the broken run below), or samples that
 # all look alike (mode collapse, notebook 07).
 #
 # ## 7. A deliberately broken run: a discriminator far too strong

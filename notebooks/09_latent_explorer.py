@@ -66,7 +66,7 @@ print("shipped generators:", ", ".join(available()))
 #    is black and $1$ white;
 # 2. each pixel becomes an $8\times 8$ block (nearest neighbour: crisp pixels, no blur),
 #    $28\times 28 \to 224\times 224$;
-# 3. a PNG written directly with `zlib` (about 1 kB: digits are mostly flat black).
+# 3. a PNG written directly with `zlib` (small, since digits are mostly flat black).
 #
 # No figure is redrawn. Where the widgets cannot run (GitHub's viewer, a static export, a
 # kernel that is not running) you see a plain figure of the same thing under each explorer.
@@ -99,12 +99,13 @@ for mode in ("linear", "spherical"):
 
 # %% [markdown]
 # **What you see.** The sample changes gradually: strokes bend, thicken and reconnect (for
-# seeds 1 and 6 a 9 opens into a 7), and halfway it may pass through a shape that is no clean
-# digit. For this pair the linear and spherical rows look almost alike; what differs is the
+# seeds 1 and 6 a slanted loop with a short tail, a 0 or a 9, keeps its loop while heavier
+# strokes grow under it), and along the way it may pass through, or end in, a shape that is
+# no clean digit. For this pair the linear and spherical rows look almost alike; what differs is the
 # norm of the latent points, printed below. The midpoint of two independent draws has norm
 # about $\sqrt{d/2}$, a radius at which the generator saw almost no noise in training; for
-# other pairs (try them in the widget) the linear middle frames come out fainter or
-# simpler, while the spherical path keeps the norm and looks like ordinary samples.
+# other pairs (try them in the widget) the linear middle frames may come out fainter or
+# simpler, while the spherical path keeps the norm of ordinary samples.
 
 # %%
 for mode in ("linear", "spherical"):
@@ -164,8 +165,9 @@ if conditional:
 
 # %% [markdown]
 # **What you see.** The class input moves the image from one digit to the other through
-# blends (a 1 growing the bar of a 7, a 3 closing into an 8); at $t = 0$ and $t = 1$ they are
-# the generator's own samples of the two classes. The shipped `cgan-mnist` has collapsed
+# blends (a 1 growing the bar of a 7, a ragged 3 closing into a ragged 8); at $t = 0$ and
+# $t = 1$ they are the generator's own samples of the two classes, good or bad (its 3 and 8
+# are rough, and its 9 for this seed looks much like a 4). The shipped `cgan-mnist` has collapsed
 # within each class (notebook 08), so another seed gives almost the same row: here the class
 # input, not $z$, does nearly all the work.
 
@@ -205,11 +207,13 @@ show_images(direction_rows(G, directions, 2), nrow=7, size=5,
             title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3")
 
 # %% [markdown]
-# **What you see.** For this unconditional generator the strongest direction changes the
-# digit itself (for seed 2, a 0 turns into a 7): identity is the largest source of variation
-# in its features. The next directions change style more than identity: roundness and
-# width, slant, stroke thickness, though rarely one property alone. Directions found
-# without labels mean different things for different seeds, so try a few.
+# **What you see.** For this unconditional generator the directions change the digit
+# itself, not only its style: seed 2's sample (the middle column, an open, L-shaped 2) becomes a
+# 1 at one end of direction 0, a 0 at one end of direction 1, a clean, looped 2 at one end
+# of direction 2 and a 5 at one end of direction 3. Identity is the largest source of
+# variation in its features, and style (width, slant, stroke thickness) changes along with
+# it, rarely one property alone. Directions found without labels mean different things for
+# different seeds, so try a few.
 
 # %% [markdown]
 # ## 5. How fast is a frame?
@@ -285,8 +289,9 @@ check_3(answer_3);
 # - A latent space can be explored by hand: interpolate between samples, morph classes with
 #   the noise fixed, or move along directions found from the generator's own features.
 # - Spherical paths stay where the Gaussian's mass is; linear midpoints are atypical.
-# - With the class fixed, $z$ carries the style; mixing class embeddings shows how abruptly
-#   the generator switches between the classes it learned.
+# - With the class fixed, $z$ should carry the style (the shipped `cgan-mnist` has collapsed
+#   within each class, so there it does little); mixing class embeddings shows how the
+#   generator passes between the classes it learned.
 # - Fast widgets replace the bytes of one image (one sample, pixels, nearest-neighbour
 #   upscaling, PNG) instead of redrawing a figure; a test decodes those bytes and compares
 #   them with the generator's output.
