@@ -167,9 +167,9 @@ show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", 
 # the style, what varies *within* a class. **The shipped `cgan-mnist` does not do this:**
 # along each row the images are nearly identical. It has collapsed *within* each class, one
 # prototype per class whatever $z$ (conditional mode collapse). The label mostly works
-# (section 4: the shipped record puts 98% of its samples in the requested class, the live
-# recomputation there clearly fewer; the 3s are the weak class, visibly malformed in the
-# grid above), but the noise is almost ignored; a
+# (section 4: both the shipped record and the live recomputation put clearly fewer than the
+# target 97% of its samples in the requested class, and the 3s are the weakest, visibly
+# malformed in the grid above), but the noise is almost ignored; a
 # longer run, a stronger discriminator or a diversity term would be needed, and this is
 # left open here. The measurement below makes the difference between ideal and actual
 # visible in numbers.
@@ -223,8 +223,8 @@ print(f"control, z shuffled within each class: ink {mean_cross_class_correlation
 #   size: no generator can be expected to beat it.
 #
 # The record of the shipped generators holds the full measurement (1,000 samples per class);
-# here a smaller one is recomputed live. The two need not agree exactly, but compare them:
-# in this render the live agreement (first printed line) is well below the record's.
+# here a smaller one is recomputed live. The two need not agree exactly; compare the first
+# printed line with the record's overall agreement below it.
 
 # %%
 classifier = load_classifier("mnist")
