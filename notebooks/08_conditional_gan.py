@@ -168,8 +168,8 @@ show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", 
 # along each row the images are nearly identical. It has collapsed *within* each class, one
 # prototype per class whatever $z$ (conditional mode collapse). The label mostly works
 # (section 4: both the shipped record and the live recomputation put clearly fewer than the
-# target 97% of its samples in the requested class, and the 3s are the weakest, visibly
-# malformed in the grid above), but the noise is almost ignored; a
+# target 97% of its samples in the requested class; the per-class table there shows which
+# classes fail, and they are the malformed rows of the grid above), but the noise is almost ignored; a
 # longer run, a stronger discriminator or a diversity term would be needed, and this is
 # left open here. The measurement below makes the difference between ideal and actual
 # visible in numbers.
@@ -248,14 +248,14 @@ for name in ("cgan-mnist", "cgan-fashion-mnist"):
 # %% [markdown]
 # **Reading the table.** The agreement is the headline of a conditional GAN: does the label
 # work? The per-class FID says more: a class can be drawn *recognizably* (high agreement)
-# and still with little variety or with artefacts: here every class has agreement near 1
-# except the 3s, yet every class's FID is tens to more than a hundred times its real floor
+# and still with little variety or with artefacts: here most classes have agreement near 1
+# and one or two fall far short, yet every class's FID is tens to more than a hundred times its real floor
 # (the ratio column), which is what a generator collapsed within each class (section 3)
 # should score. Where the classifier itself is weak on real images of a class (compare the
 # "real acc." column; on Fashion-MNIST, typically shirts, pullovers and coats), low
-# agreement may be the classifier's fault as much as the generator's. Not so for the 3s
-# here: the classifier is right on 99% of real 3s, so their lower agreement is the
-# generator's.
+# agreement may be the classifier's fault as much as the generator's. Not so here: the
+# classifier is right on at least 98% of the real images of every class, so a class with low
+# agreement is the generator's failure.
 
 # %% [markdown]
 # ## Exercises
