@@ -24,7 +24,8 @@
 #
 # **Prerequisites:** notebooks 03-04; means and covariances; k-nearest neighbours.
 #
-# **Time (full mode, laptop CPU):** about 2 minutes.
+# **Time (full mode, CPU):** several minutes, most of it in section 3's damage sweep
+# (longer on a busy machine).
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/05_evaluation.ipynb)
@@ -124,7 +125,8 @@ print(f"n = {n:,} images per side")
 # Why random sets? Contiguous blocks of a dataset need not come from the same distribution:
 # MNIST's test set, for one, holds 5,000 images from NIST's SD-3 writers (Census Bureau
 # employees) followed by 5,000 from SD-1 (high-school students). Compare the first $n$ images
-# with the last $n$:
+# of the split loaded here (printed by the setup cell; the train split in the committed
+# render) with its last $n$:
 
 # %%
 first, last = data.images[:n], data.images[-n:]
@@ -227,7 +229,7 @@ assert all(b < a for a, b in zip(fid_by_n, fid_by_n[1:])), "FID of real vs real 
 assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real should be 0 within noise"
 
 # %% [markdown]
-# So **compare FIDs only at the same sample size** (every FID in this notebook uses the $n$
+# So **compare FIDs only at the same sample size** (every FID outside this curve uses the $n$
 # printed in section 2, and the curve's last point is exactly that floor), and prefer KID when
 # samples are few.
 #
@@ -286,9 +288,9 @@ if data.name == "mnist":
 # *trained generators*, not two architectures: the printed training records show how many
 # steps and seconds each got, and another budget could change the order. Second, these
 # metrics live in a classifier's feature space: they reward digits the classifier recognises,
-# spread over the ten classes as in the data, which is not the same thing as smooth strokes,
-# what the eye noticed in notebook 04. Where the two verdicts disagree, the metrics tell you
-# what the eye missed (or the other way round): look at the samples and the numbers together.
+# spread over the ten classes as in the data, which is not the same thing as clean strokes
+# without stray dots, the symptom notebook 04 looked at and counted. Where the two verdicts
+# disagree, the metrics tell you what the eye missed (or the other way round): look at the samples and the numbers together.
 #
 # ## 6. Did it memorize?
 #
