@@ -41,22 +41,23 @@ def orthogonal_direction(u: torch.Tensor) -> torch.Tensor:
 def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
     """Spherical interpolation (Shoemake, 1985; White, 2016), shape ``(steps, d)``:
 
-    z(t) = ((1 - t)|z0| + t|z1|) (cos(tΩ) u + sin(tΩ) w),   u = z0/|z0|,  v = z1/|z1|,
+    z(t) = sin((1 - t) Ω) / sin Ω · z0 + sin(t Ω) / sin Ω · z1,   Ω = angle(z0, z1)
 
-    with ``w`` the unit vector orthogonal to ``u`` in the plane of ``u, v``
-    (``v = cos Ω u + sin Ω w``), and the angle ``Ω = 2 atan2(|u - v|, |u + v|)``: a
-    two-argument arctangent, accurate over all of ``[0, π]`` (``arccos`` of the cosine
-    loses half the digits near 0 and π). The angle to ``z0`` grows linearly in ``t`` and the
-    norm goes linearly from ``|z0|`` to ``|z1|``; for endpoints of equal norm this is the
-    classic ``sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1``, whose norm stays constant,
-    so every point looks like a typical draw from N(0, I), whose samples lie near the
-    sphere of radius √d. (A linear path cuts inside that sphere.)
+    computed in the plane of the endpoints: with ``u = z0/|z0|`` and ``w`` the unit vector
+    orthogonal to ``u`` in that plane, the same point is
+    ``(|z0| cos tΩ + (|z1| - |z0|) sin tΩ cos Ω / sin Ω) u + |z1| sin tΩ w``. The angle is
+    ``Ω = 2 atan2(|u - v|, |u + v|)`` (``v = z1/|z1|``), a two-argument arctangent accurate
+    over all of ``[0, π]`` (``arccos`` of the cosine loses half the digits near 0 and π).
+    For endpoints of equal norm the norm stays constant and the angle to ``z0`` grows
+    linearly in ``t``, so every point looks like a typical draw from N(0, I), whose samples
+    lie near the sphere of radius √d. (A linear path cuts inside that sphere.)
 
     Special cases: endpoints in the same direction give the linear path. Antipodal
-    endpoints (``Ω`` within 1e-6 of π) have no unique great circle; the path then turns
-    through :func:`orthogonal_direction` of ``u``, so it is deterministic and midway it is
-    orthogonal to both. A zero endpoint has no direction: ``ValueError``. The first and
-    last rows are ``z0`` and ``z1`` exactly.
+    endpoints (``Ω`` within 1e-6 of π) have no unique great circle and the formula divides
+    by sin Ω ≈ 0: the path then turns through :func:`orthogonal_direction` of ``u`` with the
+    norm going linearly from ``|z0|`` to ``|z1|`` (the limit for equal norms), so it is
+    deterministic and finite. A zero endpoint has no direction: ``ValueError``. The first
+    and last rows are ``z0`` and ``z1`` exactly.
     """
     a, b, steps = _endpoints(z0, z1, steps, nonzero=True)
     t = torch.linspace(0, 1, steps, dtype=torch.float64)[:, None]
@@ -67,10 +68,12 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
         return lerp(z0, z1, steps)
     if math.pi - omega < 1e-6:
         w = orthogonal_direction(u)
+        path = ((1 - t) * na + t * nb) * (torch.cos(t * omega) * u + torch.sin(t * omega) * w)
     else:
         w = v - (u @ v) * u
         w = w / w.norm()
-    path = ((1 - t) * na + t * nb) * (torch.cos(t * omega) * u + torch.sin(t * omega) * w)
+        along_u = na * torch.cos(t * omega) + (nb - na) * torch.sin(t * omega) * torch.cos(omega) / torch.sin(omega)
+        path = along_u * u + nb * torch.sin(t * omega) * w
     path[0], path[-1] = a, b
     return path.to(dtype=z0.dtype, device=z0.device)
 

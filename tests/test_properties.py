@@ -202,6 +202,7 @@ def endpoints(draw):
 @given(endpoints(), st.integers(2, 12))
 def test_slerp_turns_at_constant_speed_with_linear_norm(ends, steps):
     z0, z1, kind = ends
+    z1 = z1 / z1.norm() * z0.norm()  # equal norms: the norm stays constant (linear, trivially)
     path = latent.slerp(z0, z1, steps)
     t = torch.linspace(0, 1, steps, dtype=torch.float64)
     assert torch.isfinite(path).all()
@@ -288,3 +289,17 @@ def test_jsd_is_symmetric_and_between_0_and_log2(n, data):
     bad[0] = -1.0
     with pytest.raises(ValueError, match="negative values"):
         theory.js_divergence(bad, q, x)
+
+
+@FAST
+@given(endpoints(), st.integers(2, 12))
+def test_slerp_is_the_classic_formula_away_from_degenerate_angles(ends, steps):
+    """sin((1-t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1 with Ω from arccos, for Ω in [0.1, π - 0.1]."""
+    z0, z1, _ = ends
+    cos = (z0 @ z1 / (z0.norm() * z1.norm())).clamp(-1, 1).item()
+    omega = math.acos(cos)
+    assume(0.1 < omega < math.pi - 0.1)
+    t = torch.linspace(0, 1, steps, dtype=torch.float64)[:, None]
+    classic = (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / math.sin(omega)
+    scale = max(z0.norm().item(), z1.norm().item())
+    assert torch.allclose(latent.slerp(z0, z1, steps), classic, atol=1e-9 * scale, rtol=1e-9)
