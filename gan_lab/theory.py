@@ -78,8 +78,13 @@ def js_divergence(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Te
     """``JSD(p || q) = KL(p || m) / 2 + KL(q || m) / 2`` with ``m = (p + q) / 2``; at most ``log 2``."""
     p, q = validate.densities(p, "p"), validate.densities(q, "q")
     _same_shape(p, q, "p, q")
-    m = (p + q) / 2
-    return 0.5 * kl_divergence(p, m, x) + 0.5 * kl_divergence(q, m, x)
+    _same_shape(p, _f64(x), "the densities, the grid x")
+    # Written as ½∫ p log(2p / (p+q)) + q log(2q / (p+q)) rather than through kl_divergence(p, m):
+    # m = (p+q)/2 underflows to 0 where p+q is the smallest subnormal, which made KL(q||m) = inf.
+    s = p + q
+    ratio_p = torch.where(p > 0, p / s * 2, torch.ones_like(p))
+    ratio_q = torch.where(q > 0, q / s * 2, torch.ones_like(q))
+    return 0.5 * integrate(_xlogy(p, ratio_p) + _xlogy(q, ratio_q), x)
 
 
 def value_function(d: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor,

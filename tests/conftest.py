@@ -11,8 +11,16 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from gan_lab.data import DatasetNotFoundError, ImageDataset, load_dataset
+
+
+# Hypothesis explores new random examples on every local run; in CI it is derandomized so that
+# a green commit stays green (a failure it found locally is fixed, not left to chance).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+    settings.load_profile("ci")
 
 
 def unavailable(reason: str) -> None:
