@@ -126,6 +126,14 @@ def test_minibatch_discrimination_matches_the_papers_sum():
             o = sum(math.exp(-sum(abs((h[i] @ T[:, k, c] - h[j] @ T[:, k, c]).item()) for c in range(2)))
                     for j in range(5))
             assert out[i, 4 + k].item() == pytest.approx(o, rel=1e-5)
+    # its gradient matches the readable broadcast form (B, B, K, C)
+    h.requires_grad_(True)
+    M = (h @ layer.T).view(5, 3, 2)
+    readable = torch.exp(-(M[:, None] - M[None]).abs().sum(-1)).sum(1)
+    g_fast = torch.autograd.grad(layer(h)[:, 4:].pow(2).sum(), (h, layer.T))
+    g_readable = torch.autograd.grad(readable.pow(2).sum(), (h, layer.T))
+    for a, b in zip(g_fast, g_readable):
+        assert torch.allclose(a, b, atol=1e-6)
 
 
 def test_minibatch_head_puts_the_layer_before_the_last_linear():
