@@ -247,7 +247,7 @@ for theta0 in (0.5, 1.0, 2.0):
 # %%
 from gan_lab.losses import interpolate_gradient_norms
 
-thetas = settings.pick(full=[0.25, 0.5, 1.0, 2.0, 4.0], quick=[0.5, 2.0, 4.0])
+thetas = settings.pick(full=[0.25, 0.5, 1.0, 2.0, 4.0], quick=[0.5, 4.0])
 critic_steps, critic_lr = settings.pick(full=(1000, 1e-3), quick=(200, 3e-3))
 
 
@@ -356,7 +356,7 @@ for name in ("wgan", "wgan-gp"):
     _, critics[name] = models.toy_pair(dim=2, hidden=(128, 128, 128))
     curves[name] = []
     fit_discriminator(critics[name], toy.SampleSource(ring, 256, seed=1), toy.SampleSource(blob, 256, seed=2),
-                      loss=name, steps=settings.pick(full=2000, quick=250), lr=1e-3, progress=False,
+                      loss=name, steps=settings.pick(full=2000, quick=150), lr=1e-3, progress=False,
                       callback=lambda step, D, name=name: curves[name].append(
                           (step, interpolate_gradient_norms(D, probe_real, probe_fake,
                                                             torch.Generator().manual_seed(3)).mean().item())),
@@ -450,7 +450,7 @@ else:
 # shared test machines, where threads compete for the cores.
 torch.set_num_threads(settings.pick(full=default_threads, quick=1))
 data = gan_lab.load_course_data(settings)
-budget = settings.pick(full=95.0, quick=1.0)
+budget = settings.pick(full=95.0, quick=0.2)
 runs = {}
 for name in LOSSES:
     torch.manual_seed(settings.seed)
@@ -490,10 +490,10 @@ plt.tight_layout()
 
 # %%
 classifier = load_classifier(data.name)
-n = settings.pick(full=5_000, quick=1_000)   # the sizes of notebook 05 (evaluation)
+n = settings.pick(full=5_000, quick=300)   # the sizes of notebook 05 (evaluation)
 order = torch.randperm(len(data), generator=torch.Generator().manual_seed(settings.seed))
 feats_a, _ = extract(classifier, data.images[order[:n]])
-kid_subsets, kid_size = settings.pick(full=(100, 1000), quick=(10, 500))
+kid_subsets, kid_size = settings.pick(full=(100, 1000), quick=(10, 150))
 kid_args = dict(kid_subsets=kid_subsets, kid_subset_size=kid_size, seed=settings.seed)
 
 table = {"real data (floor)": metrics.evaluate(feats_a, *extract(classifier, data.images[order[n:2 * n]]), **kid_args)}
