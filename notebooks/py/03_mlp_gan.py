@@ -26,8 +26,8 @@
 # **Prerequisites:** notebooks 01-02 (the game, the non-saturating loss, reading $D(x)$ and
 # $D(G(z))$); PyTorch modules and optimizers.
 #
-# **Time (full mode, CPU):** several minutes to a quarter of an hour, depending on the
-# machine; almost all of it is the 20,000-step run of section 5, which prints its own duration.
+# **Time (full mode, CPU):** about 8 minutes on 2 cores, most of it the 20,000-step run of
+# section 5, which prints its own duration (slower on a busy machine).
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/03_mlp_gan.ipynb)
