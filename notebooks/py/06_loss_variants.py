@@ -26,8 +26,8 @@
 # example of notebook 02, and notebook 05 (evaluation), whose metrics (FID, KID,
 # precision and recall) the comparison at the end uses.
 #
-# **Time (full mode, CPU):** well over 10 minutes: section 4 alone trains six GANs for 95 s
-# each of wall-clock time, then scores them (longer on a busy machine).
+# **Time (full mode, CPU):** about 11 minutes on 2 cores: section 4 alone trains six GANs
+# for 95 s of wall-clock time each, then scores them (longer on a busy machine).
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/06_loss_variants.ipynb)
@@ -539,15 +539,18 @@ assert memorized_precision == 1.0 and memorized_recall <= 10 / n + 1e-12
 # **How to read the table.** Look at the step counts first: on an equal clock the
 # Wasserstein variants got several times fewer generator updates (5 critic steps each, and
 # for WGAN-GP a second backward pass for the penalty: compare the ms/step column). In this
-# render that budget did not get them past noise: their samples above are grey static, their
-# precision is 0 and their class KL sits at its maximum, $\log 10 \approx 2.303$ (every sample
-# classified as one digit). Published WGAN-GP results train for far longer, so this says
-# "not within this budget", not "worse loss". Recall is near 0 for every variant: none of
-# these short runs covers the data yet. Among the other four, differences smaller than a few
-# KID standard deviations are noise, and here their KIDs lie within about one standard
-# deviation of each other, so the printed KID ranking among them is not a verdict (FID
-# orders them differently); with one seed even larger gaps can be luck of the
-# initialization (run the notebook with `GAN_LAB_SEED=1, 2, ...` to see the spread).
+# render that budget did not get them past noise: the clipped WGAN's samples above are a flat
+# grey texture (precision 0, class KL at its maximum $\log 10 \approx 2.303$: every sample
+# classified as one digit), and WGAN-GP's show the first blocky strokes but no digits yet
+# (recall 0, class KL near the maximum). Published WGAN-GP results train for far longer,
+# so this says "not within this budget", not "worse loss". The four variants with one
+# critic step per generator step draw digit-like strokes and reach recall between about 0.2
+# and 0.36: they cover part of the data, none of it well (the floor's recall is 0.88).
+# Among those four, KID puts non-saturating and LSGAN about two to three KID standard
+# deviations ahead of minimax and hinge, while FID orders them LSGAN, hinge,
+# non-saturating, minimax: the metrics disagree, and with one seed a gap of a few standard
+# deviations is a hint, not a verdict (run the notebook with `GAN_LAB_SEED=1, 2, ...` to
+# see the spread).
 #
 # **Which to choose.** The published large-scale comparison (Lucic et al., 2018) found no
 # loss consistently better than the non-saturating one once each was tuned, so:
@@ -559,10 +562,9 @@ assert memorized_precision == 1.0 and memorized_recall <= 10 / n + 1e-12
 #   the few generator steps it got here cannot show it); budget for the extra critic steps
 #   and keep batch norm out of the critic;
 # - avoid the **saturating** minimax loss (section 4 of notebook 01 and section 2 above:
-#   its push vanishes when the discriminator wins), even though in a short run like this one
-#   it can rank first by KID, within noise of the next three (its samples above carry a
-#   mottled grey background, and its precision is the lowest of the four BCE, least-squares
-#   and hinge rows); and avoid
+#   its push vanishes when the discriminator wins), even though a short run like this one,
+#   where $D$ never gets far ahead, cannot show it: here it is last by FID, third by KID,
+#   and has the highest precision of the four one-step rows; and avoid
 #   **weight clipping** (section 3); **LSGAN** is a reasonable alternative with smooth
 #   gradients.
 
