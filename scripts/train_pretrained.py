@@ -55,7 +55,7 @@ def train(model: str, dataset: str, seed: int, steps: int | None, out: Path = OU
         "last_step": {k: round(v, 4) for k, v in run.last.items() if k != "step"},
         "record": record, "meets_targets": all(record["targets"].values()),
         "torch": str(torch.__version__),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads (shared with other jobs)",
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
         "command": f"python scripts/train_pretrained.py {model} --dataset {dataset} "
                    f"--seed {seed} --steps {recipe.steps}",
     }

@@ -24,8 +24,8 @@
 #
 # **Prerequisites:** notebooks 03-04; means and covariances; k-nearest neighbours.
 #
-# **Time (full mode, CPU):** several minutes, most of it in section 3's damage sweep
-# (longer on a busy machine).
+# **Time (full mode, CPU):** about 2-3 minutes on 2 cores, most of it in section 3's damage
+# sweep (longer on a busy machine).
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/05_evaluation.ipynb)

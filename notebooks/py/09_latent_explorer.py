@@ -99,9 +99,9 @@ for mode in ("linear", "spherical"):
 
 # %% [markdown]
 # **What you see.** The sample changes gradually: strokes bend, thicken and reconnect (for
-# seeds 1 and 6 a slanted loop with a short tail, a 0 or a 9, keeps its loop while heavier
-# strokes grow under it), and along the way it may pass through, or end in, a shape that is
-# no clean digit. For this pair the linear and spherical rows look almost alike; what differs is the
+# seeds 1 and 6 an open hook, like a 7 or a question mark, closes into a 9 near the middle,
+# then grows a lower loop and ends as seed 6's rough 6 with a stray stroke at its top right),
+# and along the way it may pass through, or end in, a shape that is no clean digit. For this pair the linear and spherical rows look almost alike; what differs is the
 # norm of the latent points, printed below. The midpoint of two independent draws has norm
 # about $\sqrt{d/2}$, a radius at which the generator saw almost no noise in training; for
 # other pairs (try them in the widget) the linear middle frames may come out fainter or
@@ -208,9 +208,9 @@ show_images(direction_rows(G, directions, 2), nrow=7, size=5,
 
 # %% [markdown]
 # **What you see.** For this unconditional generator the directions change the digit
-# itself, not only its style: seed 2's sample (the middle column, an open, L-shaped 2) becomes a
-# 1 at one end of direction 0, a 0 at one end of direction 1, a clean, looped 2 at one end
-# of direction 2 and a 5 at one end of direction 3. Identity is the largest source of
+# itself, not only its style: seed 2's sample (the middle column, a small loop with a stray
+# dot above it, no clean digit) becomes a 1 at one end of direction 0, a 3 at one end of
+# direction 2, and a 5 at one end and a 2 at the other of direction 3. Identity is the largest source of
 # variation in its features, and style (width, slant, stroke thickness) changes along with
 # it, rarely one property alone. Directions found without labels mean different things for
 # different seeds, so try a few.
