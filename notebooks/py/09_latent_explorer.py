@@ -167,9 +167,10 @@ if conditional:
 # **What you see.** The class input moves the image from one digit to the other through
 # blends (a 1 growing the bar of a 7, a ragged 3 closing into a ragged 8); at $t = 0$ and
 # $t = 1$ they are the generator's own samples of the two classes, good or bad (its 3 and 8
-# are rough, and its 9 for this seed looks much like a 4). The shipped `cgan-mnist` has collapsed
-# within each class (notebook 08), so another seed gives almost the same row: here the class
-# input, not $z$, does nearly all the work.
+# are rough, its 4 for this seed is a scribble like a "w", and its 9 looks much like a 4).
+# The shipped `cgan-mnist` has collapsed within each class (notebook 08 measures how little
+# $z$ changes a sample once the class is fixed): here the class input, not $z$, does nearly
+# all the work.
 
 # %% [markdown]
 # ## 4. Directions that change one property at a time
@@ -204,7 +205,7 @@ def direction_rows(G, directions, seed, y=None):
 
 
 show_images(direction_rows(G, directions, 2), nrow=7, size=5,
-            title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3")
+            title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3");
 
 # %% [markdown]
 # **What you see.** For this unconditional generator the directions change the digit
@@ -230,8 +231,8 @@ print(f"{len(times)} frames: median {1e3 * np.median(times):.1f} ms, "
       f"95th percentile {1e3 * np.percentile(times, 95):.1f} ms")
 
 # %% [markdown]
-# A 28×28 DCGAN sample costs about a millisecond on one CPU thread, and the widgets compute
-# it on one thread on purpose: for a single small sample, splitting the work across threads
+# A whole frame (one 28×28 DCGAN sample, its pixels, the upscaling and the PNG) takes the
+# time printed above, and the widgets compute the sample on one thread on purpose: for a single small sample, splitting the work across threads
 # costs more in waiting than it saves. `benchmarks/explorer_frame_time.py` measures every
 # widget with every shipped generator.
 
