@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = "gan-lab/gan-lab"
 BRANCH = "main"
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-FORMATS = "ipynb,py//py:percent"  # jupytext's "formats": where each notebook's twin lies
+FORMATS = "ipynb,py:percent"  # jupytext's "formats": where each notebook's twin lies
 BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
