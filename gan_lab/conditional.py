@@ -1,9 +1,10 @@
 """Class-conditional GANs for 28x28 images: ``G(z, y)`` and ``D(x, y)``.
 
-The generator is the course's DCGAN generator with a learned label embedding ``e = E[y]``,
-concatenated to the noise and setting the scale and shift of each (per-example)
-normalization. Since the network only sees the embedding, a *soft* class works too: ``G.forward_embedding(z, e)`` with any
-``e``, e.g. ``(1 - t) E[a] + t E[b]``, which is what the explorer's class morph does.
+The generator is the course's DCGAN generator with a learned label embedding ``e = E[y]``
+concatenated to the noise, ``G([z; e])``, and per-example (pixel) normalization instead of
+batch norm. Since the network only sees the embedding, a *soft* class works too:
+``G.forward_embedding(z, e)`` with any ``e``, e.g. ``(1 - t) E[a] + t E[b]``, which is what
+the explorer's class morph does.
 
 The discriminator is the DCGAN discriminator's body ``φ(x)`` followed by one of two heads:
 
@@ -37,25 +38,30 @@ def check_labels(y: torch.Tensor, n: int, n_classes: int) -> None:
         raise ValueError(f"Class labels must lie in 0..{n_classes - 1}, got {y.min().item()}..{y.max().item()}.")
 
 
-class ConditionalPixelNorm(nn.Module):
-    """Per-example normalization with a class-dependent scale and shift:
-    ``y = x̂ · (1 + γ(e)) + β(e)``, ``x̂ = x / sqrt(mean_c x_c² + 10⁻⁸)`` over the features
-    (channels, at each pixel), as ProGAN's pixel norm; ``γ`` and ``β`` are linear in the class
-    embedding ``e`` (conditional batch norm's affine part; de Vries et al., 2017), so a mix
-    of two embeddings mixes the scales and shifts.
+class PixelNorm(nn.Module):
+    """Per-example normalization over the features: ``x̂ = x / sqrt(mean_c x_c² + 10⁻⁸)``
+    (ProGAN's pixel norm; over channels at each pixel, or over all features of a vector).
 
-    Per example, so a sample does not depend on the rest of its batch and training and eval
-    mode compute the same function. (A first version with batch norm drew one image per
-    class whatever ``z``; so does the shipped ``cgan-mnist`` with this normalization, after
-    2,500 steps: the within-class collapse has another cause, still open.)
+    Per example, so a sample does not depend on the rest of its batch, and training and
+    eval mode compute the same function (batch norm's running statistics would not).
+    ``film=True`` adds a class-dependent scale and shift, ``x̂ · (1 + γ(e)) + β(e)`` with
+    ``γ, β`` linear in the class embedding (conditional normalization, de Vries et al.,
+    2017). The course does not use it: against the projection discriminator it let the
+    class decide the image alone. Measured (MNIST, 1,500 steps, seed 0): with it, samples
+    of one class spread 0.15–0.35 times as far apart as real digits of that class (in the
+    classifier's features: one image per class, whatever ``z``); without it, 0.67–1.44.
     """
 
-    def __init__(self, features: int, embed_dim: int):
+    def __init__(self, features: int, embed_dim: int = 0, film: bool = False):
         super().__init__()
-        self.gain, self.bias = nn.Linear(embed_dim, features), nn.Linear(embed_dim, features)
+        self.film = film
+        if film:
+            self.gain, self.bias = nn.Linear(embed_dim, features), nn.Linear(embed_dim, features)
 
-    def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, e: torch.Tensor | None = None) -> torch.Tensor:
         x = x * torch.rsqrt(x.pow(2).mean(1, keepdim=True) + 1e-8)     # per example (and pixel)
+        if not self.film:
+            return x
         shape = (len(x), -1) + (1,) * (x.ndim - 2)                      # broadcast over pixels
         return x * (1 + self.gain(e).view(shape)) + self.bias(e).view(shape)
 
@@ -64,25 +70,26 @@ class ConditionalGenerator(nn.Module):
     """``G(z, y)``: ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, C, 28, 28)`` in ``[-1, 1]``.
 
     The DCGAN generator of :class:`gan_lab.models.DCGANGenerator` with the class entering
-    through the embedding ``e = E[y]`` twice: concatenated with ``z`` at the input, and as the
-    scale and shift of both normalizations, which are per example
-    (:class:`ConditionalPixelNorm`) instead of batch norm.
+    through the embedding ``e = E[y]`` concatenated with ``z`` at the input, and per-example
+    normalization (:class:`PixelNorm`) instead of batch norm. ``film=True`` also lets ``e``
+    set the scale and shift of each normalization (see :class:`PixelNorm` for why the
+    course leaves it off).
     """
 
     def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
-                 width: int = 64, channels: int = 1):
+                 width: int = 64, channels: int = 1, film: bool = False):
         super().__init__()
         self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
-                           width=width, channels=channels)
+                           width=width, channels=channels, film=film)
         self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
         w = width
         self.embedding = nn.Embedding(n_classes, embed_dim)                  # y -> E[y] (B, embed_dim)
         self.project = nn.Linear(latent_dim + embed_dim, 2 * w * 7 * 7, bias=False)  # -> (B, 2w*49)
-        self.norm0 = ConditionalPixelNorm(2 * w * 7 * 7, embed_dim)
+        self.norm0 = PixelNorm(2 * w * 7 * 7, embed_dim, film)
         self.up1 = nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False)         # -> (B, w, 14, 14)
-        self.norm1 = ConditionalPixelNorm(w, embed_dim)
+        self.norm1 = PixelNorm(w, embed_dim, film)
         self.up2 = nn.ConvTranspose2d(w, channels, 4, 2, 1)                  # -> (B, C, 28, 28)
-        for m in self.modules():   # DCGAN init: N(0, 0.02) weights, so 1 + γ(e) starts near 1
+        for m in self.modules():   # DCGAN init: N(0, 0.02) weights, so 1 + γ(e) (film) starts near 1
             if isinstance(m, (nn.Linear, nn.ConvTranspose2d)):
                 dcgan_init(m)
         nn.init.normal_(self.embedding.weight, 0.0, 1.0)  # like z: each entry ~ N(0, 1)
@@ -188,4 +195,19 @@ def fid_per_class(real_features: torch.Tensor, real_labels: torch.Tensor,
     from .metrics import fid
 
     return [fid(real_features[real_labels == c], fake_features[fake_labels == c])
+            for c in range(n_classes)]
+
+
+def spread_ratio(real_features: torch.Tensor, real_labels: torch.Tensor,
+                 fake_features: torch.Tensor, fake_labels: torch.Tensor, n_classes: int) -> list[float]:
+    """Within-class diversity of generated samples relative to real ones, per class ``c``:
+    ``mean_{i<j} ‖f_i − f_j‖ over fakes of c  /  the same over reals of c``. About 1 for a
+    generator whose samples of a class vary as much as the real ones; near 0 when ``z`` does
+    nothing once ``y`` is fixed (collapse within the class, which class agreement cannot see)."""
+    def mean_distance(features: torch.Tensor) -> float:
+        if len(features) < 2:
+            raise ValueError("spread_ratio needs at least 2 samples of every class.")
+        return torch.pdist(features.double()).mean().item()
+
+    return [mean_distance(fake_features[fake_labels == c]) / mean_distance(real_features[real_labels == c])
             for c in range(n_classes)]

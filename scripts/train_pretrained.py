@@ -33,8 +33,11 @@ MODELS = {"dcgan": "strong-dcgan", "dcgan-classic": "classic-dcgan", "mlp": "mlp
 OUT = Path(__file__).resolve().parent.parent / "gan_lab" / "weights"
 
 
-def train(model: str, dataset: str, seed: int, steps: int | None, out: Path = OUT) -> dict:
+def train(model: str, dataset: str, seed: int, steps: int | None, out: Path = OUT,
+          threads: int | None = None) -> dict:
     """Train ``model``'s recipe on ``dataset``/train, then write the weights and the record."""
+    if threads:
+        torch.set_num_threads(threads)
     recipe = get_recipe(MODELS[model], **({"steps": steps} if steps else {}))
     data = load_dataset(dataset, "train")
     seed_everything(seed)
@@ -57,7 +60,7 @@ def train(model: str, dataset: str, seed: int, steps: int | None, out: Path = OU
         "torch": str(torch.__version__),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
         "command": f"python scripts/train_pretrained.py {model} --dataset {dataset} "
-                   f"--seed {seed} --steps {recipe.steps}",
+                   f"--seed {seed} --steps {recipe.steps}" + (f" --threads {threads}" if threads else ""),
     }
     stem = out / f"{model}-{dataset}"
     save_generator(G, stem.with_suffix(".pt"), meta)
@@ -90,6 +93,8 @@ def main() -> None:
     parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None, help="override the recipe's steps")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: all cores; 1 runs two trainings side by side)")
     parser.add_argument("--record-only", action="store_true",
                         help="recompute the records of shipped generators, no training")
     args = parser.parse_args()
@@ -99,7 +104,7 @@ def main() -> None:
         elif model not in MODELS:
             parser.error(f"unknown model {model!r}: choose from {', '.join(sorted(MODELS))}")
         else:
-            train(model, args.dataset, args.seed, args.steps)
+            train(model, args.dataset, args.seed, args.steps, threads=args.threads)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from gan_lab import checkpoint
-from gan_lab.conditional import (ConditionalDiscriminator, ConditionalGenerator, agreement,
-                                 fid_per_class, generate_per_class, is_conditional)
+from gan_lab.conditional import (ConditionalDiscriminator, ConditionalGenerator, PixelNorm, agreement,
+                                 fid_per_class, generate_per_class, is_conditional, spread_ratio)
 from gan_lab.data import BatchSource
 from gan_lab.metrics import fid
 from gan_lab.models import MLPGenerator
@@ -112,6 +112,50 @@ def test_generate_per_class_and_agreement_and_per_class_fid():
     assert fid_per_class(real, y, fake, y, 2) == [fid(real[y == c], fake[y == c]) for c in range(2)]
 
 
+def test_pixel_norm_gives_unit_rms_per_example_and_pixel_and_ignores_the_batch():
+    x = torch.randn(6, 5, 3, 3, dtype=torch.float64) * torch.arange(1, 7, dtype=torch.float64).view(6, 1, 1, 1)
+    out = PixelNorm(5)(x)
+    for b in range(6):                       # by hand, one pixel at a time
+        for i in range(3):
+            for j in range(3):
+                v = x[b, :, i, j]
+                assert torch.allclose(out[b, :, i, j], v / (v.pow(2).mean() + 1e-8).sqrt())
+    assert torch.equal(PixelNorm(5)(x[:1]), out[:1])            # one example alone: the same
+    film = PixelNorm(5, embed_dim=3, film=True)
+    e = torch.randn(6, 3, dtype=torch.float64)
+    film.double()
+    expected = out * (1 + film.gain(e)[:, :, None, None]) + film.bias(e)[:, :, None, None]
+    assert torch.allclose(film(x, e), expected)
+
+
+def test_generator_sample_does_not_depend_on_its_batch():
+    G, _ = small()
+    G.train()                                  # per-example normalization: no batch statistics
+    z, y = torch.randn(4, 8), torch.tensor([1, 2, 3, 4])
+    assert torch.allclose(G(z, y)[:1], G(z[:1], y[:1]), atol=1e-6)
+
+
+def test_spread_ratio_is_one_for_the_same_spread_and_zero_for_a_collapsed_class():
+    g = torch.Generator().manual_seed(0)
+    real = torch.randn(200, 4, generator=g, dtype=torch.float64)
+    y = torch.arange(200) % 2
+    assert spread_ratio(real, y, 3 * real, y, 2) == pytest.approx([3.0, 3.0])
+    collapsed = real.clone()
+    collapsed[y == 0] = real[0]                                  # class 0: one point
+    by_hand = torch.cdist(real[y == 1], real[y == 1]).sum() / (100 * 99)
+    assert spread_ratio(real, y, collapsed, y, 2)[0] == 0.0
+    assert spread_ratio(real, y, collapsed, y, 2)[1] == pytest.approx(1.0)
+    assert torch.pdist(real[y == 1]).mean().item() == pytest.approx(by_hand.item())
+    with pytest.raises(ValueError, match="at least 2"):
+        spread_ratio(real, y, real[:3], y[:3], 2)
+
+
+AGREEMENT_TARGET = {"cgan-mnist": 0.97, "cgan-fashion-mnist": 0.90}
+# A known miss, said in the closing note: the shipped Fashion-MNIST generator draws
+# one image for sandals (5) and bags (8) whatever z. The test fails when that changes.
+KNOWN_COLLAPSED = {"cgan-fashion-mnist": [5, 8]}
+
+
 @pytest.mark.parametrize("name", [n for n in ("cgan-mnist", "cgan-fashion-mnist") if n in available()])
 def test_shipped_conditional_generators_load_and_carry_their_measurements(name):
     G = load_pretrained(name)
@@ -119,6 +163,9 @@ def test_shipped_conditional_generators_load_and_carry_their_measurements(name):
     ev = describe(name)["evaluation"]
     assert len(ev["generated_agreement_per_class"]) == len(ev["fid_per_class"]) == 10
     assert describe(name)["data"].endswith("/train")
+    collapsed = [c for c, s in enumerate(ev["spread_ratio_per_class"]) if s < 0.5]   # z does nothing there
+    assert collapsed == KNOWN_COLLAPSED.get(name, []), f"{name}: classes collapsed within: {collapsed}"
+    assert ev["generated_agreement"] >= AGREEMENT_TARGET[name]
     with torch.no_grad():
         x = G(torch.randn(2, G.latent_dim), torch.tensor([0, 9]))
     assert x.shape == (2, 1, 28, 28)
