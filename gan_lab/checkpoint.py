@@ -38,8 +38,10 @@ def save(obj: dict[str, Any], path: str | os.PathLike) -> Path:
         try:
             torch.load(tmp, map_location="cpu", weights_only=True)
         except Exception as err:
-            raise CheckpointError(f"Refusing to write {path}: it would not load safely "
-                                  f"(keep to tensors, numbers, strings, lists and dicts): {err}") from err
+            raise CheckpointError(f"Refusing to write {path}: it would not load safely, because "
+                                  f"it holds Python objects{_asks_to_run(err)}. Keep to tensors, "
+                                  "numbers, strings, lists and dicts (a model's state_dict(), not "
+                                  "the model).") from None
         os.replace(tmp, path)  # atomic on POSIX and Windows
     finally:
         tmp.unlink(missing_ok=True)
@@ -65,18 +67,30 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
 
 def _unreadable_message(path: Path, err: Exception) -> str:
     """Why ``torch.load(weights_only=True)`` refused ``path``, in our words: PyTorch's own
-    message for a file with code in it advises loading it unsafely, which we do not pass on."""
+    message advises loading the file unsafely, which we do not pass on. A file that asks
+    to run a class or function was refused for safety; other refusals (bytes that are not a
+    pickle at all) and other errors mean a corrupt file."""
     text = str(err)
-    if "Weights only load failed" in text:
-        found = re.search(r"GLOBAL ([\w.]+)", text)
-        what = f" (it asks to run {found.group(1)})" if found else ""
+    if "Weights only load failed" in text and _asks_to_run(err):
         return (f"{path} is not a readable checkpoint: it was refused for safety, because it "
-                f"holds Python objects or code{what} that loading could execute. gan_lab "
+                f"holds Python objects or code{_asks_to_run(err)} that loading could execute. gan_lab "
                 "checkpoints hold only tensors, numbers, strings, lists and dicts. Do not load "
                 "this file; save the models again with gan_lab (Trainer.save or save_generator).")
-    first_line = text.splitlines()[0][:200] if text.strip() else "(no details)"
+    if "Weights only load failed" in text:
+        found = re.search(r"WeightsUnpickler error:\s*(\S[^\n]*)", text)
+        detail = found.group(1)[:200] if found else "content the safe loader does not accept"
+    else:
+        first_line = text.splitlines()[0][:200] if text.strip() else "(no details)"
+        detail = f"{type(err).__name__}: {first_line}"
     return (f"{path} is not a readable checkpoint (truncated, corrupt, or not saved by "
-            f"gan_lab): {type(err).__name__}: {first_line}. Delete it and save it again.")
+            f"gan_lab): {detail}. Delete it and save it again.")
+
+
+def _asks_to_run(err: Exception) -> str:
+    """`` (it asks to run NAME)`` for the class or function PyTorch's safe loader refused
+    (from its message, whose advice to load unsafely we do not pass on), else ``""``."""
+    found = re.search(r"GLOBAL ([\w.]+)", str(err))
+    return f" (it asks to run {found.group(1)})" if found else ""
 
 
 def _check_record(record: Any, what: str) -> None:
@@ -87,8 +101,9 @@ def _check_record(record: Any, what: str) -> None:
                               "state): the file is damaged or was not written by gan_lab.")
 
 
-def _load_state(model: nn.Module, record: dict[str, Any], what: str) -> None:
-    """``model.load_state_dict`` whose error names the missing, unexpected and misfitting weights."""
+def load_weights(model: nn.Module, record: dict[str, Any], what: str) -> None:
+    """``model.load_state_dict(record["state"])`` whose :class:`CheckpointError` names the
+    missing, unexpected and misfitting weights (never PyTorch's raw ``RuntimeError``)."""
     mine, theirs = model.state_dict(), record["state"]
     missing = [k for k in mine if k not in theirs]
     unexpected = [k for k in theirs if k not in mine]
@@ -123,20 +138,26 @@ def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> Non
             f"The checkpoint's {what} is {theirs[0]}({theirs[1]}), but this one is "
             f"{mine[0]}({mine[1]}). Build the same architecture, or use "
             "Trainer.from_checkpoint(path, data), which rebuilds it.")
-    _load_state(model, record, what)
+    load_weights(model, record, what)
 
 
 def rebuild(record: dict[str, Any], what: str = "model") -> nn.Module:
     """A model rebuilt from a :func:`model_record`; :class:`CheckpointError` if the record
     names an unknown class, a config it does not accept, or weights that do not fit."""
+    model = build_model(record, what)
+    load_weights(model, record, what)
+    return model
+
+
+def build_model(record: dict[str, Any], what: str = "model") -> nn.Module:
+    """A fresh model of the class and config a record names (weights not loaded);
+    :class:`CheckpointError` if the class is unknown or the config is not accepted."""
     _check_record(record, what)
     try:
-        model = build(record["class"], record["config"])
+        return build(record["class"], record["config"])
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"The checkpoint's {what} cannot be rebuilt as {record['class']}"
                               f"({record['config']}): {err}") from None
-    _load_state(model, record, what)
-    return model
 
 
 def save_generator(generator: nn.Module, path: str | os.PathLike,

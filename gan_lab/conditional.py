@@ -19,23 +19,30 @@ rebuilds them (they register in :data:`gan_lab.models.MODELS`).
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .models import MODELS, dcgan_init
+from . import validate
+from .models import MODELS, dcgan_init, weight_dtype
 
 HEADS = ("projection", "concat")
 
 
-def check_labels(y: torch.Tensor, n: int, n_classes: int) -> None:
-    """Labels must be int64 class indices of shape ``(n,)`` in ``[0, n_classes)``."""
-    if not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.shape != (n,):
+def check_labels(y: torch.Tensor, n: int | None, n_classes: int, name: str = "class labels") -> None:
+    """Labels must be int64 class indices of shape ``(n,)`` (any ``n`` when ``None``) in
+    ``[0, n_classes)``."""
+    if (not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.ndim != 1
+            or (n is not None and len(y) != n)):
         got = f"{y.dtype} of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else type(y).__name__
-        raise ValueError(f"Expected class labels as int64 of shape ({n},), got {got}. "
-                         "Use torch.full((n,), c) or torch.tensor([...]) (int64 by default).")
-    if n and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"Class labels must lie in 0..{n_classes - 1}, got {y.min().item()}..{y.max().item()}.")
+        raise ValueError(f"Expected {name} as int64 of shape ({'B' if n is None else n},), "
+                         f"got {got}. Use torch.full((n,), c) or torch.tensor([...]) (int64 by "
+                         "default).")
+    if len(y) and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{name[0].upper() + name[1:]} must lie in 0..{n_classes - 1}, got "
+                         f"{y.min().item()}..{y.max().item()}.")
 
 
 class PixelNorm(nn.Module):
@@ -79,6 +86,9 @@ class ConditionalGenerator(nn.Module):
     def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
                  width: int = 64, channels: int = 1, film: bool = False):
         super().__init__()
+        latent_dim, n_classes, embed_dim, width, channels = validate.positive_ints(
+            latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim, width=width,
+            channels=channels)
         self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
                            width=width, channels=channels, film=film)
         self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
@@ -97,19 +107,22 @@ class ConditionalGenerator(nn.Module):
 
     def embed(self, y: torch.Tensor) -> torch.Tensor:
         """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
-        check_labels(y, y.shape[0] if isinstance(y, torch.Tensor) and y.ndim else -1, self.n_classes)
+        check_labels(y, None, self.n_classes)
         return self.embedding(y)
 
     def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
         """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
-        if z.ndim != 2 or z.shape[1] != self.latent_dim or e.shape != (len(z), self.embed_dim):
-            raise ValueError(f"Expected z (B, {self.latent_dim}) and e (B, {self.embed_dim}), "
-                             f"got {tuple(z.shape)} and {tuple(e.shape)}.")
+        validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))
+        if not isinstance(e, torch.Tensor) or e.shape != (len(z), self.embed_dim):
+            given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
+            raise ValueError(f"ConditionalGenerator expects one class embedding per noise vector, "
+                             f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
         h = torch.relu(self.norm0(self.project(torch.cat([z, e], dim=1)), e))   # (B, 2w*49)
         h = torch.relu(self.norm1(self.up1(h.view(len(z), -1, 7, 7)), e))      # (B, w, 14, 14)
         return torch.tanh(self.up2(h))                                           # (B, C, 28, 28)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))
         check_labels(y, len(z), self.n_classes)
         return self.forward_embedding(z, self.embedding(y))
 
@@ -127,6 +140,8 @@ class ConditionalDiscriminator(nn.Module):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}.")
+        n_classes, width, channels = validate.positive_ints(n_classes=n_classes, width=width,
+                                                           channels=channels)
         self.config = dict(n_classes=n_classes, width=width, channels=channels, head=head,
                            batch_norm=batch_norm)
         self.n_classes, self.head = n_classes, head
@@ -145,6 +160,8 @@ class ConditionalDiscriminator(nn.Module):
             nn.init.normal_(self.class_embedding.weight, 0.0, 0.02)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        validate.image_batch(x, (self.config["channels"], 28, 28), "ConditionalDiscriminator",
+                             weight_dtype(self))
         check_labels(y, len(x), self.n_classes)
         if self.head == "concat":
             onehot = F.one_hot(y, self.n_classes).to(x.dtype)                 # (B, K)
@@ -170,8 +187,12 @@ def generate_per_class(generator: nn.Module, n_per_class: int, seed: int = 0,
                        batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
     """``n_per_class`` samples ``G(z, c)`` of every class ``c``, ``z ~ N(0, I)`` drawn at once
     from a generator seeded with ``seed``; returns images and their requested labels ``(K n,)``."""
+    validate.generator(generator, conditional=True, where="generate_per_class")
+    n_per_class = validate.positive_int(n_per_class, "n_per_class")
+    batch_size = validate.positive_int(batch_size, "batch_size")
     labels = torch.arange(generator.n_classes).repeat_interleave(n_per_class)
-    z = torch.randn(len(labels), generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(len(labels), generator.latent_dim,
+                    generator=torch.Generator().manual_seed(validate.seed(seed)))
     was_training = generator.training
     generator.eval()
     device = next(generator.parameters()).device
@@ -183,9 +204,14 @@ def generate_per_class(generator: nn.Module, n_per_class: int, seed: int = 0,
 
 def agreement(predicted: torch.Tensor, requested: torch.Tensor, n_classes: int) -> dict:
     """Share of images whose predicted class is the requested one, per class and overall:
-    ``a_c = #{i : y_i = c, ŷ_i = c} / #{i : y_i = c}``, ``a = #{i : ŷ_i = y_i} / N``."""
+    ``a_c = #{i : y_i = c, ŷ_i = c} / #{i : y_i = c}``, ``a = #{i : ŷ_i = y_i} / N``.
+    ``a_c`` is ``nan`` for a class that was never requested (0/0): there is nothing to agree on."""
+    n_classes = validate.positive_int(n_classes, "n_classes")
+    check_labels(requested, None, n_classes, "requested labels")
+    check_labels(predicted, len(requested), n_classes, "predicted labels (one per requested)")
     hit = (predicted == requested).double()
-    per_class = [hit[requested == c].mean().item() for c in range(n_classes)]
+    per_class = [hit[requested == c].mean().item() if (requested == c).any() else math.nan
+                 for c in range(n_classes)]
     return {"overall": hit.mean().item(), "per_class": per_class}
 
 
@@ -194,8 +220,19 @@ def fid_per_class(real_features: torch.Tensor, real_labels: torch.Tensor,
     """FID between the real and the generated features of each class ``c`` separately."""
     from .metrics import fid
 
-    return [fid(real_features[real_labels == c], fake_features[fake_labels == c])
-            for c in range(n_classes)]
+    for what, feats, labels in (("real", real_features, real_labels),
+                                ("fake", fake_features, fake_labels)):
+        if len(feats) != len(labels):
+            raise ValueError(f"{len(feats)} {what} features but {len(labels)} {what} labels: "
+                             "give one label per image.")
+    scores = []
+    for c in range(validate.positive_int(n_classes, "n_classes")):
+        real, fake = real_features[real_labels == c], fake_features[fake_labels == c]
+        if min(len(real), len(fake)) < 2:
+            raise ValueError(f"Class {c} has {len(real)} real and {len(fake)} generated images; "
+                             "FID needs at least 2 of each (many more for a stable number).")
+        scores.append(fid(real, fake))
+    return scores
 
 
 def spread_ratio(real_features: torch.Tensor, real_labels: torch.Tensor,

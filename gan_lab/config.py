@@ -93,7 +93,7 @@ _BACKENDS = {
 }
 
 
-def pick_device(name: str | None = None) -> torch.device:
+def pick_device(name: str | torch.device | None = None) -> torch.device:
     """``name`` if given, else ``GAN_LAB_DEVICE``, else CUDA when available, else CPU.
 
     Accepted: ``cpu`` and the accelerators this machine has (``cuda``, ``cuda:1``, ``mps``,
@@ -101,7 +101,7 @@ def pick_device(name: str | None = None) -> torch.device:
     ``ValueError`` that says what to use instead.
     """
     source = "device" if name else "GAN_LAB_DEVICE"
-    name = (name or os.environ.get("GAN_LAB_DEVICE", "")).strip()
+    name = str(name or os.environ.get("GAN_LAB_DEVICE", "")).strip()  # a torch.device too
     if not name:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     present = ["cpu"] + [kind for kind, (_, there) in _BACKENDS.items() if there()]
@@ -162,8 +162,18 @@ def load_settings() -> Settings:
                              "GAN_LAB_DATASET"),
         split=split_name(os.environ.get("GAN_LAB_SPLIT", "").strip() or "train", "GAN_LAB_SPLIT"),
         device=pick_device(),
-        data_root=os.environ.get("GAN_LAB_DATA") or None,
+        data_root=_data_folder(),
     )
+
+
+def _data_folder() -> str | None:
+    """``GAN_LAB_DATA`` when set: it must name an existing folder (a typo would otherwise
+    fall through to the cache folder and a download)."""
+    folder = os.environ.get("GAN_LAB_DATA", "").strip()
+    if folder and not os.path.isdir(os.path.expanduser(folder)):
+        raise ValueError(f"GAN_LAB_DATA={folder!r} is not a folder on this machine: point it at "
+                         "the folder holding the IDX files, or unset it to use the cache folder.")
+    return folder or None
 
 
 def setup(seed: int | None = None, verbose: bool = True) -> Settings:

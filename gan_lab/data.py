@@ -255,11 +255,15 @@ class BatchSource:
     def __init__(self, images: torch.Tensor, batch_size: int, seed: int = 0,
                  device: torch.device | str | None = None,
                  labels: torch.Tensor | None = None) -> None:
-        if images.ndim < 2:
-            raise ValueError(f"images must be (N, ...), got shape {tuple(images.shape)}.")
-        if not 1 <= batch_size <= len(images):
-            raise ValueError(f"batch_size={batch_size} must be between 1 and {len(images)}.")
+        if not isinstance(images, torch.Tensor) or images.ndim < 2 or len(images) == 0:
+            given = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
+            raise ValueError(f"images must be a tensor (N, ...) with N ≥ 1 examples, got {given}: "
+                             "e.g. load_dataset('mnist').images, or torch.stack(list_of_images).")
         batch_size = validate.positive_int(batch_size, "batch_size")
+        if batch_size > len(images):
+            raise ValueError(f"batch_size={batch_size} must be between 1 and {len(images)} "
+                             "(the number of images).")
+        seed = validate.seed(seed)
         self.images = images.to(device) if device is not None else images
         if labels is not None and len(labels) != len(images):
             raise ValueError(f"labels must be one per image: {len(labels)} labels, {len(images)} images.")
@@ -280,8 +284,8 @@ class BatchSource:
         return self._order[1]
 
     def batch(self, step: int) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
-        """The minibatch of global step ``step`` (with its labels when the source has them)."""
-        epoch, i = divmod(step, self.batches_per_epoch)
+        """The minibatch of global step ``step`` ≥ 0 (with its labels when the source has them)."""
+        epoch, i = divmod(validate.positive_int(step, "step", minimum=0), self.batches_per_epoch)
         idx = self.order(epoch)[i * self.batch_size:(i + 1) * self.batch_size].to(self.images.device)
         return self.images[idx] if self.labels is None else (self.images[idx], self.labels[idx])
 

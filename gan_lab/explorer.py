@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import validate
 from .latent import lerp, slerp
 
 PATHS = {"linear": lerp, "spherical": slerp}
@@ -105,7 +106,8 @@ def resolve(generator: nn.Module | str) -> tuple[nn.Module, tuple[str, ...] | No
 def latent(seed: int, latent_dim: int) -> torch.Tensor:
     """The latent point of ``seed``: ``z ~ N(0, I)``, shape ``(latent_dim,)``, from a torch
     generator seeded with ``seed`` (the first of :func:`gan_lab.latent.generate`'s samples)."""
-    return torch.randn(1, latent_dim, generator=torch.Generator().manual_seed(seed))[0]
+    latent_dim = validate.positive_int(latent_dim, "latent_dim")
+    return torch.randn(1, latent_dim, generator=torch.Generator().manual_seed(validate.seed(seed)))[0]
 
 
 @contextmanager
@@ -165,7 +167,14 @@ def principal_directions(generator: nn.Module, k: int = 4, n: int = 600,
     features along the ``i``-th principal component. Rows are normalized to unit length,
     with signs fixed so that each row's largest entry is positive.
     """
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    validate.generator(generator, where="principal_directions")
+    k = validate.positive_int(k, "k")
+    if k > generator.latent_dim:
+        raise ValueError(f"k={k} directions cannot be independent in a {generator.latent_dim}-"
+                         f"dimensional latent space: use k ≤ {generator.latent_dim}.")
+    n = validate.positive_int(n, "n", minimum=k + 1)  # k components need more than k draws
+    rng = torch.Generator().manual_seed(validate.seed(seed))
+    z = torch.randn(n, generator.latent_dim, generator=rng)
     n_classes = getattr(generator, "n_classes", None)
     labels = None if n_classes is None else torch.arange(n) % n_classes
     seen: list[torch.Tensor] = []
@@ -182,7 +191,7 @@ def principal_directions(generator: nn.Module, k: int = 4, n: int = 600,
         generator.train(was_training)
     finally:
         hook.remove()
-    f = seen[0].float().cpu()
+    f = validate.finite(seen[0], "the generator's early features", validate.DIVERGED).float()
     if labels is None:
         f = f - f.mean(0)
     else:
@@ -398,5 +407,6 @@ def interpolation_images(generator: nn.Module | str, seed_a: int, seed_b: int, s
     """``G(z(t))`` for every frame of the path the :class:`Interpolation` widget shows,
     ``(steps, C, H, W)``: the same picture for places where widgets cannot run."""
     generator, _ = resolve(generator)
+    path = PATHS[validate.choice(mode, tuple(PATHS), "path")]
     d = generator.latent_dim
-    return run(generator, PATHS[mode](latent(seed_a, d), latent(seed_b, d), steps), y)
+    return run(generator, path(latent(seed_a, d), latent(seed_b, d), steps), y)

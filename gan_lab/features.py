@@ -27,8 +27,8 @@ def shift_and_flip(images: torch.Tensor, rng: torch.Generator, max_shift: int = 
     """Light augmentation: each image moved by its own random ``(dy, dx)`` in
     ``[-max_shift, max_shift]`` pixels (the border filled with the background, -1) and, with
     ``flip``, mirrored left-right with probability 1/2 (right for clothes, wrong for digits)."""
-    n, _, h, w = images.shape
-    s = max_shift
+    n, _, h, w = validate.image_batch(images, (None, None, None), "shift_and_flip").shape
+    s = validate.positive_int(max_shift, "max_shift", minimum=0)
     padded = torch.nn.functional.pad(images, (s, s, s, s), value=-1.0)     # (B, C, H+2s, W+2s)
     oy, ox = (torch.randint(0, 2 * s + 1, (2, n), generator=rng) if s else torch.zeros(2, n, dtype=torch.long))
     rows = (oy[:, None] + torch.arange(h))[:, :, None]                       # (B, H, 1)
@@ -51,6 +51,13 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
     and left-right mirroring, see :func:`shift_and_flip`; ``cosine``: learning rate ``lr · (1 + cos(π t / T)) / 2`` over
     the ``T`` steps instead of a constant one.
     """
+    epochs = validate.positive_int(epochs, "epochs")
+    n_classes = model.config["n_classes"]
+    if len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels: give one label per image.")
+    if len(labels) and not 0 <= int(labels.min()) <= int(labels.max()) < n_classes:
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} (the model's n_classes), got "
+                         f"{int(labels.min())}..{int(labels.max())}.")
     order = BatchSource(torch.arange(len(images))[:, None], batch_size, seed=seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     total = epochs * len(order)
@@ -81,8 +88,11 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
 @torch.no_grad()
 def extract(model: nn.Module, images: torch.Tensor, batch_size: int = 1000
             ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Features (N, feature_dim) and class probabilities (N, K), both float64, eval mode."""
+    """Features (N, feature_dim) and class probabilities (N, K), both float64, eval mode, of
+    images ``(N, 1, 28, 28)`` in ``[-1, 1]``."""
     batch_size = validate.positive_int(batch_size, "batch_size")
+    validate.image_batch(images, (1, 28, 28), type(model).__name__)
+    validate.pixels(images)
     was_training = model.training
     model.eval()
     feats, probs = [], []
@@ -96,6 +106,8 @@ def extract(model: nn.Module, images: torch.Tensor, batch_size: int = 1000
 
 def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
     """Share of images whose most probable class is the label."""
+    if len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels: give one label per image.")
     _, probs = extract(model, images)
     return (probs.argmax(1) == labels).double().mean().item()
 

@@ -17,11 +17,27 @@ def _endpoints(z0, z1, steps: int, nonzero: bool) -> tuple[torch.Tensor, torch.T
     return a, b, validate.positive_int(steps, "steps", minimum=2)
 
 
+def _like(path: torch.Tensor, z0) -> torch.Tensor:
+    """``path`` in ``z0``'s dtype and device (float64 on the CPU when ``z0`` is not a tensor)."""
+    if isinstance(z0, torch.Tensor) and z0.is_floating_point():
+        return path.to(dtype=z0.dtype, device=z0.device)
+    return path
+
+
 def lerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
     """``z(t) = (1 - t) z0 + t z1`` for ``t`` in ``linspace(0, 1, steps)``; shape ``(steps, d)``."""
-    _endpoints(z0, z1, steps, nonzero=False)
-    t = torch.linspace(0, 1, steps, dtype=z0.dtype, device=z0.device)[:, None]
-    return (1 - t) * z0 + t * z1
+    a, b, steps = _endpoints(z0, z1, steps, nonzero=False)
+    if isinstance(z0, torch.Tensor) and z0.is_floating_point():  # keep z0's dtype and device
+        a, b = z0, torch.as_tensor(z1, dtype=z0.dtype, device=z0.device)
+    t = torch.linspace(0, 1, steps, dtype=a.dtype, device=a.device)[:, None]
+    return (1 - t) * a + t * b
+
+
+def _norm(v: torch.Tensor) -> torch.Tensor:
+    """``|v|`` without under- or overflow: ``m |v / m|`` with ``m = max |v_i|`` (the plain
+    norm of a vector of entries ~1e-200 rounds to 0, and then ``v / |v|`` is NaN)."""
+    m = v.abs().max()
+    return m * (v / m).norm()
 
 
 def orthogonal_direction(u: torch.Tensor) -> torch.Tensor:
@@ -61,7 +77,7 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
     """
     a, b, steps = _endpoints(z0, z1, steps, nonzero=True)
     t = torch.linspace(0, 1, steps, dtype=torch.float64)[:, None]
-    na, nb = a.norm(), b.norm()
+    na, nb = _norm(a), _norm(b)
     u, v = a / na, b / nb
     omega = 2 * torch.atan2((u - v).norm(), (u + v).norm())
     if omega < 1e-6:  # (nearly) the same direction: the paths coincide
@@ -75,7 +91,7 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
         along_u = na * torch.cos(t * omega) + (nb - na) * torch.sin(t * omega) * torch.cos(omega) / torch.sin(omega)
         path = along_u * u + nb * torch.sin(t * omega) * w
     path[0], path[-1] = a, b
-    return path.to(dtype=z0.dtype, device=z0.device)
+    return _like(path, z0)
 
 
 @torch.no_grad()
@@ -84,9 +100,7 @@ def generate(generator: torch.nn.Module, n: int, seed: int = 0, batch_size: int 
     ``seed`` (so the samples do not depend on ``batch_size``), passed through G in batches
     in eval mode (the mode is restored afterwards)."""
     n = validate.positive_int(n, "n")
-    if not isinstance(getattr(generator, "latent_dim", None), int):
-        raise ValueError(f"generate needs a generator with a latent_dim attribute; "
-                         f"{type(generator).__name__} has none (a discriminator?).")
+    validate.generator(generator, conditional=False, where="generate")
     batch_size = validate.positive_int(batch_size, "batch_size")
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(validate.seed(seed)))
     was_training = generator.training

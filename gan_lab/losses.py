@@ -29,7 +29,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import stabilize
+from . import stabilize, validate
+
+
+# Options that are weights (0 = off), checked ≥ 0 for every loss; every option is finite.
+NONNEGATIVE = ("r1_gamma", "feature_matching", "label_smoothing", "lambda_gp")
 
 
 def discriminate(D: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
@@ -58,9 +62,9 @@ class GANLoss:
     feature_matching: float = 0.0
 
     def __post_init__(self) -> None:
-        for option in ("r1_gamma", "feature_matching"):
-            if getattr(self, option) < 0:
-                raise ValueError(f"{self.name}: {option} must be >= 0, got {getattr(self, option)}.")
+        for f in fields(self):  # every option is a finite number; weights are also ≥ 0
+            check = validate.nonnegative_number if f.name in NONNEGATIVE else validate.finite_number
+            setattr(self, f.name, check(getattr(self, f.name), f"{self.name}: {f.name}"))
 
     def discriminator_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -230,6 +234,10 @@ class WGANLoss(_WassersteinLoss):
 def interpolate(real: torch.Tensor, fake: torch.Tensor,
                 rng: torch.Generator | None = None) -> torch.Tensor:
     """``x̂ = ε x + (1 - ε) x̃`` with one ``ε ~ U[0, 1]`` per example (not per pixel)."""
+    validate.real_fake(real, fake)
+    if len(real) != len(fake):
+        raise ValueError(f"Interpolates pair each real example with one fake: got {len(real)} "
+                         f"real and {len(fake)} fake examples; use batches of one size.")
     eps = torch.rand(len(real), *[1] * (real.ndim - 1), generator=rng,
                      dtype=real.dtype).to(real.device)                 # (B, 1, 1, 1)
     return eps * real + (1 - eps) * fake

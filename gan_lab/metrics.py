@@ -55,18 +55,23 @@ def fid(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
 
 
 def polynomial_kernel(x: torch.Tensor, y: torch.Tensor, degree: int = 3) -> torch.Tensor:
-    """k(x, y) = (xᵀy / d + 1)^degree, the KID kernel (Bińkowski et al., 2018)."""
-    if x.shape[1] != y.shape[1]:
-        raise ValueError(f"x and y differ in width: {x.shape[1]} vs {y.shape[1]}.")
+    """k(x, y) = (xᵀy / d + 1)^degree, the KID kernel (Bińkowski et al., 2018), for feature
+    sets ``(m, d)`` and ``(n, d)``: an ``(m, n)`` matrix."""
+    x, y = validate.feature_pair(x, y, min_rows=1, names=("x", "y"))
+    return _kernel(x, y, validate.positive_int(degree, "degree"))
+
+
+def _kernel(x: torch.Tensor, y: torch.Tensor, degree: int) -> torch.Tensor:
+    """:func:`polynomial_kernel` on features already checked."""
     return (x @ y.T / x.shape[1] + 1) ** degree
 
 
 def mmd2_unbiased(x: torch.Tensor, y: torch.Tensor, degree: int = 3) -> float:
     """Unbiased MMD² = mean_{i≠j} k(xᵢ,xⱼ) + mean_{i≠j} k(yᵢ,yⱼ) - 2 mean_{i,j} k(xᵢ,yⱼ)."""
     x, y = validate.feature_pair(x, y)  # n ≥ 2 each: the i ≠ j means need two points
+    degree = validate.positive_int(degree, "degree")
     m, n = len(x), len(y)
-    k_xx, k_yy, k_xy = polynomial_kernel(x, x, degree), polynomial_kernel(y, y, degree), \
-        polynomial_kernel(x, y, degree)
+    k_xx, k_yy, k_xy = _kernel(x, x, degree), _kernel(y, y, degree), _kernel(x, y, degree)
     return ((k_xx.sum() - k_xx.diagonal().sum()) / (m * (m - 1))
             + (k_yy.sum() - k_yy.diagonal().sum()) / (n * (n - 1))
             - 2 * k_xy.mean()).item()
@@ -99,15 +104,7 @@ def inception_score(probs: torch.Tensor, splits: int = 10) -> tuple[float, float
     their number must be a multiple of ``splits``.
     """
     p = validate.probabilities(probs)
-    splits = validate.positive_int(splits, "splits")
-    if len(p) % splits:
-        n = len(p)
-        fits = [s for s in range(1, n + 1) if n % s == 0]
-        near = min(fits, key=lambda s: (abs(s - splits), s))
-        raise ValueError(
-            f"inception_score got {n} samples for {splits} splits, which cannot be split "
-            f"equally: use a multiple of {splits} samples (e.g. {max(splits, n - n % splits)}), "
-            f"or splits={near}.")
+    splits = validate.equal_splits(len(p), splits)
     scores = []
     for part in p.chunk(splits):
         p_y = part.mean(0, keepdim=True)
@@ -184,14 +181,22 @@ def class_coverage(probs: torch.Tensor) -> dict:
 
 
 def evaluate(real_features: torch.Tensor, fake_features: torch.Tensor, fake_probs: torch.Tensor,
-             kid_subsets: int = 100, kid_subset_size: int = 1000, seed: int = 0) -> dict[str, float]:
-    """Every image metric at once: FID, KID (mean, std), IS, precision, recall (k = 3) and the
-    KL of the predicted-class histogram to uniform. Every input is checked first, so a
-    diverged generator (NaN or huge features) gives a ValueError, not a crash."""
+             kid_subsets: int = 100, kid_subset_size: int = 1000, seed: int = 0,
+             is_splits: int = 10) -> dict[str, float]:
+    """Every image metric at once: FID, KID (mean, std), IS (over ``is_splits`` equal
+    splits), precision, recall (k = 3) and the KL of the predicted-class histogram to
+    uniform. ``fake_probs`` are the class probabilities of the same images as
+    ``fake_features``. Every input is checked first, so a diverged generator (NaN or huge
+    features) gives a ValueError, not a crash."""
     real_features, fake_features = validate.feature_pair(real_features, fake_features, min_rows=4)
     fake_probs = validate.probabilities(fake_probs, "fake_probs")
+    if len(fake_probs) != len(fake_features):
+        raise ValueError(f"fake_probs has {len(fake_probs)} rows but fake_features "
+                         f"{len(fake_features)}: both must describe the same generated images "
+                         "(features, probs = gan_lab.features.extract(classifier, fakes)).")
+    is_splits = validate.equal_splits(len(fake_probs), is_splits, "is_splits")
     kid_mean, kid_std = kid(real_features, fake_features, kid_subsets, kid_subset_size, seed)
     precision, recall = precision_recall(real_features, fake_features, k=3)
     return {"FID": fid(real_features, fake_features), "KID": kid_mean, "KID std": kid_std,
-            "IS": inception_score(fake_probs)[0], "precision": precision, "recall": recall,
+            "IS": inception_score(fake_probs, is_splits)[0], "precision": precision, "recall": recall,
             "class KL": class_coverage(fake_probs)["kl_to_uniform"]}

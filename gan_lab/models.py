@@ -13,7 +13,13 @@ import math
 import torch
 from torch import nn
 
-from .validate import image_batch, latent_batch
+from .validate import image_batch, latent_batch, positive_int, positive_ints
+from .validate import sizes as check_sizes
+
+
+def weight_dtype(model: nn.Module) -> torch.dtype:
+    """The dtype of ``model``'s weights (inputs must match it)."""
+    return next(model.parameters()).dtype
 
 
 class Dropout(nn.Module):
@@ -51,7 +57,9 @@ class MLPGenerator(nn.Module):
     def __init__(self, latent_dim: int = 100, hidden: tuple[int, ...] = (256, 512),
                  out_shape: tuple[int, ...] = (1, 28, 28), out_activation: str | None = "tanh"):
         super().__init__()
-        self.config = dict(latent_dim=latent_dim, hidden=tuple(hidden), out_shape=tuple(out_shape),
+        latent_dim, hidden = positive_int(latent_dim, "latent_dim"), check_sizes(hidden, "hidden", True)
+        out_shape = check_sizes(out_shape, "out_shape")
+        self.config = dict(latent_dim=latent_dim, hidden=hidden, out_shape=out_shape,
                            out_activation=out_activation)
         self.latent_dim, self.out_shape = latent_dim, tuple(out_shape)
         sizes = (latent_dim, *hidden)
@@ -66,7 +74,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        latent_batch(z, self.latent_dim, "MLPGenerator")
+        latent_batch(z, self.latent_dim, "MLPGenerator", weight_dtype(self))
         return self.net(z).view(len(z), *self.out_shape)              # (B, *out_shape)
 
 
@@ -80,7 +88,9 @@ class MLPDiscriminator(nn.Module):
     def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256),
                  dropout: float = 0.3):
         super().__init__()
-        self.config = dict(in_shape=tuple(in_shape), hidden=tuple(hidden), dropout=dropout)
+        in_shape = check_sizes(in_shape, "in_shape")
+        hidden = check_sizes(hidden, "hidden", True)
+        self.config = dict(in_shape=in_shape, hidden=hidden, dropout=dropout)
         self.in_shape = tuple(in_shape)
         sizes = (math.prod(in_shape), *hidden)
         layers: list[nn.Module] = [nn.Flatten()]                      # (B, *in) -> (B, prod(in))
@@ -92,12 +102,13 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        image_batch(x, self.in_shape, "MLPDiscriminator")
+        image_batch(x, self.in_shape, "MLPDiscriminator", weight_dtype(self))
         return self.net(x).squeeze(1)                                 # (B,)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The last hidden layer's output ``f(x)`` (B, hidden[-1]): every layer but the last
         (for feature matching and minibatch layers, :mod:`gan_lab.stabilize`)."""
+        image_batch(x, self.in_shape, "MLPDiscriminator", weight_dtype(self))
         return self.net[:-1](x)
 
 
@@ -112,6 +123,8 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, width: int = 64, channels: int = 1):
         super().__init__()
+        latent_dim, width, channels = positive_ints(latent_dim=latent_dim, width=width,
+                                                    channels=channels)
         self.config = dict(latent_dim=latent_dim, width=width, channels=channels)
         self.latent_dim = latent_dim
         w = width
@@ -126,7 +139,8 @@ class DCGANGenerator(nn.Module):
         dcgan_init(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        latent_batch(z, self.latent_dim, "DCGANGenerator")
+        latent_batch(z, self.latent_dim, "DCGANGenerator", weight_dtype(self),
+                     min_batch=2 if self.training else 0)            # batch norm over the batch
         h = self.project(z).view(len(z), -1, 7, 7)                      # (B, 2w, 7, 7)
         return self.net(h)
 
@@ -141,6 +155,7 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, width: int = 64, channels: int = 1, batch_norm: bool = True):
         super().__init__()
+        width, channels = positive_ints(width=width, channels=channels)
         self.config = dict(width=width, channels=channels, batch_norm=batch_norm)
         w = width
         self.net = nn.Sequential(
@@ -154,12 +169,13 @@ class DCGANDiscriminator(nn.Module):
         dcgan_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        image_batch(x, (self.config["channels"], 28, 28), "DCGANDiscriminator")
+        image_batch(x, (self.config["channels"], 28, 28), "DCGANDiscriminator", weight_dtype(self))
         return self.net(x).squeeze(1)                                   # (B,)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The flattened last convolutional features ``f(x)`` (B, 2w*49): every layer but the
         last (for feature matching and minibatch layers, :mod:`gan_lab.stabilize`)."""
+        image_batch(x, (self.config["channels"], 28, 28), "DCGANDiscriminator", weight_dtype(self))
         return self.net[:-1](x)
 
 
@@ -188,6 +204,8 @@ class Classifier(nn.Module):
     def __init__(self, n_classes: int = 10, width: int = 32, feature_dim: int = 128,
                  batch_norm: bool = False):
         super().__init__()
+        n_classes = positive_int(n_classes, "n_classes", minimum=2)
+        width, feature_dim = positive_ints(width=width, feature_dim=feature_dim)
         self.config = dict(n_classes=n_classes, width=width, feature_dim=feature_dim,
                            batch_norm=batch_norm)
         w = width
@@ -205,7 +223,7 @@ class Classifier(nn.Module):
         self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(feature_dim, n_classes))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        image_batch(x, (1, 28, 28), "Classifier")
+        image_batch(x, (1, 28, 28), "Classifier", weight_dtype(self))
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

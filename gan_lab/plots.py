@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import torch
 from torchvision.utils import make_grid
 
+from . import validate
+
 
 def use_course_style() -> None:
     """Small, crisp inline figures (keeps the committed notebooks light)."""
@@ -16,8 +18,10 @@ def use_course_style() -> None:
 
 def image_grid(images: torch.Tensor, nrow: int = 8) -> torch.Tensor:
     """Tile ``(N, C, H, W)`` images in ``[-1, 1]`` into one ``(H', W')`` or ``(H', W', 3)`` image in [0, 1]."""
-    if images.ndim != 4:
-        raise ValueError(f"Expected images of shape (N, C, H, W), got {tuple(images.shape)}.")
+    if not isinstance(images, torch.Tensor) or images.ndim != 4 or len(images) == 0:
+        given = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
+        raise ValueError(f"Expected images of shape (N, C, H, W) with N ≥ 1, got {given}.")
+    nrow = validate.positive_int(nrow, "nrow")
     grid = make_grid(images.detach().float().cpu().clamp(-1, 1), nrow=nrow, padding=2,
                      normalize=True, value_range=(-1, 1), pad_value=1.0)
     return grid[0] if images.shape[1] == 1 else grid.permute(1, 2, 0)
@@ -27,11 +31,12 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
                 size: float = 4.0):
     """Show a grid of images in ``[-1, 1]``; returns the axes."""
     new_figure = ax is None
+    grid = image_grid(images, nrow)  # checks images and nrow before a figure is made
     if new_figure:
         cols = min(nrow, images.shape[0])
         rows = -(-images.shape[0] // nrow)
         _, ax = plt.subplots(figsize=(size, size * rows / cols + (0.3 if title else 0)))
-    ax.imshow(image_grid(images, nrow), cmap="gray", vmin=0, vmax=1)
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1)
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=10)
@@ -43,6 +48,10 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
 def plot_snapshots(snapshots: list, per_row: int = 10, rows: int | None = None, size: float = 7.0):
     """One row per snapshot ``(step, images)``: the same fixed noise, seen as training goes on.
     With ``rows``, show that many, evenly spaced from the first to the last."""
+    if not snapshots:
+        raise ValueError("No snapshots to show: train with snapshot_every=... (Trainer.train) first.")
+    per_row = validate.positive_int(per_row, "per_row")
+    rows = None if rows is None else validate.positive_int(rows, "rows")
     if rows is not None and rows < len(snapshots):
         picks = torch.linspace(0, len(snapshots) - 1, rows).round().long().unique()
         snapshots = [snapshots[i] for i in picks]
@@ -78,7 +87,10 @@ def plot_density_1d(ax, x: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor
 def moving_average(values, window: int):
     """Mean of each ``window`` consecutive values (for reading noisy curves)."""
     t = torch.as_tensor(values, dtype=torch.float64)
-    window = max(1, min(window, len(t)))
+    if t.ndim != 1 or len(t) == 0:
+        raise ValueError(f"moving_average needs a non-empty list of numbers, got shape {tuple(t.shape)} "
+                         "(an empty history? train for a few steps first).")
+    window = min(validate.positive_int(window, "window"), len(t))
     return t.unfold(0, window, 1).mean(1)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import metrics
+from . import metrics, validate
 from .data import load_dataset
 from .features import extract, load_classifier
 
@@ -29,6 +29,7 @@ METRICS = ("FID", "KID", "precision", "recall", "class KL")
 def random_subset(images: torch.Tensor, n: int, seed: int) -> torch.Tensor:
     """``n`` images drawn without replacement by a seeded permutation (not the first ``n``:
     contiguous blocks of MNIST come from different writers)."""
+    n, seed = validate.positive_int(n, "n"), validate.seed(seed)
     if n > len(images):
         raise ValueError(f"Asked for {n} images from a set of {len(images)}.")
     return images[torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:n]]
@@ -37,6 +38,9 @@ def random_subset(images: torch.Tensor, n: int, seed: int) -> torch.Tensor:
 @torch.no_grad()
 def generate(generator: nn.Module, n: int, seed: int = 0, batch_size: int = 500) -> torch.Tensor:
     """``n`` samples ``G(z)``, ``z ~ N(0, I)`` from a seeded generator, G in eval mode, on the CPU."""
+    validate.generator(generator, conditional=False, where="generate")
+    n, seed = validate.positive_int(n, "n"), validate.seed(seed)
+    batch_size = validate.positive_int(batch_size, "batch_size")
     was_training = generator.training
     generator.eval()
     tensors = [*generator.parameters(), *generator.buffers()]
@@ -52,7 +56,12 @@ def nearest_distance(queries: torch.Tensor, pool: torch.Tensor, exclude_self: bo
     """Euclidean distance from each query image to its nearest image in ``pool`` (pixels
     flattened), ``min_j ‖q_i - p_j‖₂``. With ``exclude_self`` the queries must be the first
     rows of ``pool`` and a query's own row is skipped (its nearest *other* image)."""
-    q, p = queries.flatten(1).float(), pool.flatten(1).float()
+    q = validate.examples(queries, "queries")
+    p = validate.examples(pool, "pool", 2 if exclude_self else 1)
+    if q.shape[1:] != p.shape[1:]:
+        raise ValueError(f"queries and pool differ in image shape: {tuple(queries.shape[1:])} vs "
+                         f"{tuple(pool.shape[1:])}; compare images of one size.")
+    q, p = q.flatten(1).float(), p.flatten(1).float()
     out = []
     for start in range(0, len(q), chunk):
         d = torch.cdist(q[start:start + chunk], p)                     # (chunk, len(pool))
@@ -73,6 +82,9 @@ def memorization(samples: torch.Tensor, train_images: torch.Tensor, n_reference:
     the share of samples closer to the training set than the closest 1% of training pairs
     (about 0.01 for a generator that does not copy; near 1 for one that does).
     """
+    n_reference, seed = validate.positive_int(n_reference, "n_reference"), validate.seed(seed)
+    validate.examples(samples, "samples", advice=validate.DIVERGED)
+    validate.examples(train_images, "train_images", 2)  # a nearest *other* training image
     perm = torch.randperm(len(train_images), generator=torch.Generator().manual_seed(seed))
     shuffled = train_images[perm]
     d_train = nearest_distance(shuffled[:min(n_reference, len(shuffled))], shuffled, exclude_self=True)

@@ -35,6 +35,8 @@ import torch
 from torch import nn
 from torch.optim import swa_utils
 
+from . import validate
+
 MINIBATCH_LAYERS = ("stddev", "discrimination")
 
 
@@ -63,6 +65,7 @@ def r1_penalty(D: nn.Module, real: torch.Tensor, gamma: float,
     the norm runs over all non-batch dimensions; ``create_graph`` lets the penalty's gradient
     reach D's weights.
     """
+    gamma = validate.nonnegative_number(gamma, "r1_gamma")
     x = real.detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(_call(D, x, y).sum(), x, create_graph=True)
     return 0.5 * gamma * grad.flatten(1).pow(2).sum(1).mean()
@@ -112,7 +115,8 @@ class MinibatchStdDev(nn.Module):
 
     def __init__(self, group_size: int = 4, eps: float = 1e-8):
         super().__init__()
-        self.group_size, self.eps = group_size, eps
+        self.group_size = validate.positive_int(group_size, "group_size")
+        self.eps = validate.positive_number(eps, "eps")
 
     def out_features(self, n: int) -> int:
         return n + 1
@@ -146,6 +150,8 @@ class MinibatchDiscrimination(nn.Module):
 
     def __init__(self, in_features: int, n_kernels: int = 16, kernel_dim: int = 4):
         super().__init__()
+        in_features, n_kernels, kernel_dim = validate.positive_ints(
+            in_features=in_features, n_kernels=n_kernels, kernel_dim=kernel_dim)
         self.n_kernels, self.kernel_dim = n_kernels, kernel_dim
         self.T = nn.Parameter(torch.randn(in_features, n_kernels * kernel_dim) * 0.1)
 
@@ -197,9 +203,7 @@ class Packed(nn.Module):
 
     def __init__(self, D: nn.Module, m: int):
         super().__init__()
-        if int(m) != m or m < 1:
-            raise ValueError(f"pack must be a positive integer, got {m}.")
-        self.D, self.m = D, int(m)
+        self.D, self.m = D, validate.positive_int(m, "pack")
 
     def pack(self, x: torch.Tensor) -> torch.Tensor:
         if len(x) % self.m:
@@ -229,9 +233,9 @@ class InstanceNoise(nn.Module):
 
     def __init__(self, D: nn.Module, sigma: float, anneal_steps: int = 10_000):
         super().__init__()
-        if sigma < 0 or anneal_steps < 1:
-            raise ValueError(f"instance noise needs sigma >= 0 and anneal_steps >= 1, got {sigma}, {anneal_steps}.")
-        self.D, self.sigma0, self.anneal_steps, self.step = D, float(sigma), int(anneal_steps), 0
+        sigma = validate.nonnegative_number(sigma, "instance_noise")
+        anneal_steps = validate.positive_int(anneal_steps, "instance_noise_steps")
+        self.D, self.sigma0, self.anneal_steps, self.step = D, sigma, anneal_steps, 0
 
     def sigma(self, step: int | None = None) -> float:
         t = self.step if step is None else step
@@ -296,9 +300,7 @@ class HistoricalAverage:
     new weights. Its state (``θ̄``, ``t``) goes into checkpoints."""
 
     def __init__(self, optimizer: torch.optim.Optimizer, weight: float):
-        if weight < 0:
-            raise ValueError(f"historical_averaging must be >= 0, got {weight}.")
-        self.weight = float(weight)
+        self.weight = validate.nonnegative_number(weight, "historical_averaging")
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
         self.mean = [p.detach().clone() for p in self.params]
         self.count = 1

@@ -22,8 +22,8 @@ def _f64(t) -> torch.Tensor:
 
 
 def integrate(f: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """``∫ f(x) dx`` by the trapezoid rule on the grid ``x``."""
-    f, x = _f64(f), _f64(x)
+    """``∫ f(x) dx`` by the trapezoid rule on the grid ``x`` (both finite)."""
+    f, x = validate.finite(f, "the values"), validate.finite(x, "the grid x")
     _same_shape(f, x, "the values, the grid x")
     return torch.trapezoid(f, x)
 
@@ -94,18 +94,20 @@ def value_function(d: torch.Tensor, p_data: torch.Tensor, p_g: torch.Tensor,
     ``d`` is clamped to ``[EPS, 1 - EPS]``: in the far tails ``D*`` rounds to exactly 0 or 1,
     and round-off would otherwise turn a negligible term into ``-inf``.
     """
-    d = validate.finite(d, "d", "a discriminator's outputs must be numbers in [0, 1].")
-    if ((d < 0) | (d > 1)).any():
-        raise ValueError("d must be probabilities D(x) in [0, 1] (apply torch.sigmoid to logits); "
-                         f"got values from {d.min().item():.3g} to {d.max().item():.3g}.")
+    d = validate.unit_interval(d, "d")
+    p, q = validate.densities(p_data, "p_data"), validate.densities(p_g, "p_g")
+    _same_shape(d, p, "d, p_data")
+    _same_shape(d, q, "d, p_g")
     d = d.clamp(EPS, 1 - EPS)
-    return integrate(_xlogy(_f64(p_data), d) + _xlogy(_f64(p_g), 1 - d), x)
+    return integrate(_xlogy(p, d) + _xlogy(q, 1 - d), x)
 
 
 def value_monte_carlo(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
     """``V ≈ mean log D(x_i) + mean log(1 - D(G(z_j)))`` from D's outputs on samples."""
-    d_real = validate.finite(d_real, "d_real", "a discriminator's outputs must be numbers in [0, 1].")
-    d_fake = validate.finite(d_fake, "d_fake", "a discriminator's outputs must be numbers in [0, 1].")
+    d_real, d_fake = validate.unit_interval(d_real, "d_real"), validate.unit_interval(d_fake, "d_fake")
+    if not (d_real.numel() and d_fake.numel()):
+        raise ValueError(f"Both samples need at least one value, got {d_real.numel()} and "
+                         f"{d_fake.numel()}.")
     d_real, d_fake = d_real.clamp(EPS, 1 - EPS), d_fake.clamp(EPS, 1 - EPS)
     return torch.log(d_real).mean() + torch.log1p(-d_fake).mean()
 
@@ -131,11 +133,12 @@ def wasserstein_1d(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 def wasserstein_grid(p: torch.Tensor, q: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``W1(p, q) = ∫ |F_p(x) - F_q(x)| dx`` for densities on a grid (CDFs by cumulative trapezoid)."""
-    x = _f64(x)
-    _same_shape(_f64(p), x, "p, the grid x")
-    _same_shape(_f64(q), x, "q, the grid x")
+    x = validate.finite(x, "the grid x")
+    p, q = validate.densities(p, "p"), validate.densities(q, "q")
+    _same_shape(p, x, "p, the grid x")
+    _same_shape(q, x, "q, the grid x")
     cdf = lambda f: torch.cat([torch.zeros(1, dtype=torch.float64),
-                               torch.cumulative_trapezoid(_f64(f), x)])
+                               torch.cumulative_trapezoid(f, x)])
     return integrate((cdf(p) - cdf(q)).abs(), x)
 
 
@@ -146,7 +149,8 @@ def bilinear_game(x0: float, y0: float, lr: float, steps: int,
     simultaneous:  x ← x - η y,   y ← y + η x        (distance to (0, 0) grows by √(1 + η²))
     alternating:   x ← x - η y,   y ← y + η x_new    (x² + y² - η x y is conserved: a cycle)
     """
-    x, y = float(x0), float(y0)
+    x, y = validate.finite([x0, y0], "the start (x0, y0)").tolist()
+    lr, steps = validate.positive_number(lr, "lr"), validate.positive_int(steps, "steps", minimum=0)
     path = [(x, y)]
     for _ in range(steps):
         x_new = x - lr * y
@@ -163,6 +167,8 @@ def gaussian_kde(samples: torch.Tensor, x: torch.Tensor,
     Default bandwidth: Scott's rule ``h = std(samples) · n^(-1/5)`` (as SciPy's default).
     """
     s = validate.finite(samples, "samples").flatten()
+    if len(s) == 0:
+        raise ValueError("gaussian_kde needs at least one sample, got none.")
     if bandwidth is not None:
         h = validate.positive_number(bandwidth, "bandwidth")
     else:
@@ -170,5 +176,5 @@ def gaussian_kde(samples: torch.Tensor, x: torch.Tensor,
         if not h > 0:
             raise ValueError(f"Scott's rule needs samples that are not all equal (got {len(s)} "
                              "sample(s) with zero spread): pass a bandwidth.")
-    z = (_f64(x).flatten()[:, None] - s[None, :]) / h                     # (len(x), n)
+    z = (validate.finite(x, "the grid x").flatten()[:, None] - s[None, :]) / h   # (len(x), n)
     return torch.exp(-0.5 * z ** 2).mean(1) / (h * math.sqrt(2 * math.pi))

@@ -32,7 +32,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import checkpoint, stabilize
+from . import checkpoint, stabilize, validate
+from .config import pick_device
 from .losses import GANLoss, get_loss, loss_key
 
 HISTORY_KEYS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
@@ -84,6 +85,7 @@ def update_D(x, z, D, G, loss, opt_D, *, y=None, step=0, rng=None):
     #      (non-saturating / minimax: maximize log D(x) + log(1 - D(G(z))))
     with torch.no_grad():
         fake = G_(z)                                     # x̃ = G(z); no gradient flows into G
+    validate.real_fake(x, fake)                          # a clear error, not a matmul's
     real_scores, fake_scores = D_(x), D_(fake)           # logits (or critic scores)
     loss_D = loss.discriminator_loss(real_scores, fake_scores)
     penalty = loss.penalty(D, x, fake, rng, y)           # WGAN-GP, R1; None for most losses
@@ -182,6 +184,29 @@ class Progress:
             print(summary)
 
 
+def _optimizer_settings(rec: dict, d_steps, lr, lr_d, lr_g, betas) -> tuple:
+    """``d_steps, lr_d, lr_g, betas`` checked, each defaulting to the recommended ``rec``
+    (``lr_d`` and ``lr_g`` to ``lr`` first). ``None`` means "not given": an ``lr`` of 0 is
+    refused, not replaced by the default."""
+    d_steps = validate.positive_int(rec["d_steps"] if d_steps is None else d_steps, "d_steps")
+    lr = validate.positive_number(rec["lr"] if lr is None else lr, "lr")
+    lr_d = lr if lr_d is None else validate.positive_number(lr_d, "lr_d")
+    lr_g = lr if lr_g is None else validate.positive_number(lr_g, "lr_g")
+    return d_steps, lr_d, lr_g, _betas(rec["betas"] if betas is None else betas)
+
+
+def _betas(betas) -> tuple[float, float]:
+    """Adam's ``(β1, β2)``: two numbers in ``[0, 1)``."""
+    try:
+        b1, b2 = (float(b) for b in betas)
+    except (TypeError, ValueError):
+        raise ValueError(f"betas must be two numbers (β1, β2) in [0, 1), got {betas!r}.") from None
+    if not (0 <= b1 < 1 and 0 <= b2 < 1):
+        raise ValueError(f"betas must be two numbers (β1, β2) in [0, 1), got {betas!r}; "
+                         "DCGAN uses (0.5, 0.999).")
+    return b1, b2
+
+
 def _split(batch):
     """``(x, y)`` from a data source's batch: a Tensor (no labels) or an ``(x, y)`` pair."""
     return tuple(batch) if isinstance(batch, (tuple, list)) else (batch, None)
@@ -224,24 +249,24 @@ class Trainer:
                  minibatch: str | None = None, pack: int = 1, instance_noise: float = 0.0,
                  instance_noise_steps: int = 10_000, **loss_options) -> None:
         self.loss = get_loss(loss, **loss_options)
-        rec = recommended(self.loss)
-        self.d_steps = rec["d_steps"] if d_steps is None else d_steps
-        if int(self.d_steps) != self.d_steps or self.d_steps < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
-        self.lr_d, self.lr_g = lr_d or lr or rec["lr"], lr_g or lr or rec["lr"]
-        if min(self.lr_d, self.lr_g) <= 0:
-            raise ValueError(f"learning rates must be positive, got lr_d={self.lr_d}, lr_g={self.lr_g}.")
-        self.betas = tuple(betas or rec["betas"])
+        validate.generator(generator, where="Trainer")
+        validate.data_source(data)
+        self.d_steps, self.lr_d, self.lr_g, self.betas = _optimizer_settings(
+            recommended(self.loss), d_steps, lr, lr_d, lr_g, betas)
         self.fast = bool(fast)
-        self.device = torch.device(device) if device is not None else next(
+        seed, n_fixed = validate.seed(seed), validate.positive_int(n_fixed, "n_fixed")
+        self.device = pick_device(device) if device is not None else next(
             generator.parameters()).device
         self.generator = generator.to(self.device).train()
         self.latent_dim = generator.latent_dim
         self.n_classes = getattr(generator, "n_classes", None)
         # D's tricks wrap the bare D; checkpoints store the bare D's class and config
-        self.d_tricks = dict(spectral_norm=bool(spectral_norm), minibatch=minibatch, pack=int(pack),
-                             instance_noise=float(instance_noise),
-                             instance_noise_steps=int(instance_noise_steps))
+        self.d_tricks = dict(spectral_norm=bool(spectral_norm), minibatch=minibatch,
+                             pack=validate.positive_int(pack, "pack"),
+                             instance_noise=validate.nonnegative_number(instance_noise,
+                                                                        "instance_noise"),
+                             instance_noise_steps=validate.positive_int(instance_noise_steps,
+                                                                        "instance_noise_steps"))
         self.bare_discriminator = discriminator
         self.discriminator = stabilize.wrap_discriminator(discriminator, **self.d_tricks).to(
             self.device).train()
@@ -251,7 +276,8 @@ class Trainer:
                                       fused=fused)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=self.lr_d,
                                       betas=self.betas, fused=fused)
-        self.historical_averaging = float(historical_averaging)
+        self.historical_averaging = validate.nonnegative_number(historical_averaging,
+                                                                "historical_averaging")
         self.averages = ([stabilize.HistoricalAverage(opt, self.historical_averaging)
                           for opt in (self.opt_d, self.opt_g)] if self.historical_averaging else [])
         self.ema_decay = ema_decay
@@ -278,6 +304,12 @@ class Trainer:
     def next_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The next real batch ``(x, y)`` (``y`` is ``None`` without labels)."""
         x, y = _split(self.data.batch(self.data_step))
+        if (y is None) != (self.n_classes is None):
+            raise ValueError(
+                "A conditional generator G(z, y) needs data with labels: BatchSource(images, "
+                "batch_size, labels=labels)." if y is None else
+                "The data has labels but the generator is unconditional, G(z): drop the labels "
+                "(BatchSource without labels=) or train a conditional GAN (gan_lab.conditional).")
         self.data_step += 1
         return x.to(self.device), (None if y is None else y.to(self.device))
 
@@ -336,6 +368,7 @@ class Trainer:
             z = self.noise(len(x))
             with torch.set_grad_enabled(k == self.d_steps - 1):  # keep G(z)'s graph for G's step
                 fake = with_labels(G, y)(z)
+            validate.real_fake(x, fake)
             real_scores, fake_scores = self._scores(x, fake.detach(), y)
             loss_d = loss.discriminator_loss(real_scores, fake_scores)
             penalty = loss.penalty(D, x, fake.detach(), self.rng, y)
@@ -373,12 +406,15 @@ class Trainer:
         the history."""
         if steps is None and epochs is None and max_seconds is None:
             raise ValueError("Say how long to train: steps=..., epochs=... or max_seconds=...")
-        limits = [] if steps is None else [steps]
+        limits = [] if steps is None else [validate.positive_int(steps, "steps", minimum=0)]
         if epochs is not None:
+            epochs = validate.positive_number(epochs, "epochs")
             limits.append(math.ceil(epochs * self.data.batches_per_epoch / self.d_steps))
+        if max_seconds is not None:
+            max_seconds = validate.nonnegative_number(max_seconds, "max_seconds")  # 0: one step
+        if snapshot_every is not None:
+            snapshot_every = validate.positive_int(snapshot_every, "snapshot_every")
         total = min(limits) if limits else None
-        if total is not None and total < 0:
-            raise ValueError(f"Cannot train a negative number of steps ({total}).")
         start, done, record = time.perf_counter(), 0, None
         bar = Progress(total, self.loss.name, enabled=progress)  # a short label: no wrapping
         try:
@@ -423,7 +459,8 @@ class Trainer:
     def sample(self, z_or_n: torch.Tensor | int, y: torch.Tensor | None = None) -> torch.Tensor:
         """Generated samples (eval mode, on the CPU) for given ``z`` or ``n`` fresh ones, from
         :meth:`sampling_generator`. A conditional G without ``y`` gets labels 0, 1, 2, ..."""
-        z = self.noise(z_or_n) if isinstance(z_or_n, int) else z_or_n.to(self.device)
+        z = (z_or_n.to(self.device) if isinstance(z_or_n, torch.Tensor)
+             else self.noise(validate.positive_int(z_or_n, "n")))
         if y is None and self.n_classes is not None:
             y = torch.arange(len(z)) % self.n_classes
         G = self.sampling_generator()
@@ -483,6 +520,19 @@ class Trainer:
                 f"this trainer has {self.options()}. Use Trainer.from_checkpoint(path, data).")
         checkpoint.load_model_state(self.generator, obj["generator"], "generator")
         _load_wrapped(self.bare_discriminator, self.discriminator, obj["discriminator"])
+        try:
+            self._restore(obj)
+        except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as err:
+            raise checkpoint.CheckpointError(
+                f"{path}: the models loaded, but the rest of the training state (optimizers, "
+                f"random-number generators, history) is damaged: {type(err).__name__}: {err}. "
+                "Resume from another checkpoint, or load just the generator with "
+                "gan_lab.checkpoint.load_generator(path).") from None
+        return self
+
+    def _restore(self, obj: dict) -> None:
+        """Optimizers, EMA, averages, counters, random-number generators and history from a
+        checkpoint's dict (the models are loaded by :meth:`load`)."""
         self.opt_g.load_state_dict(obj["opt_g"])
         self.opt_d.load_state_dict(obj["opt_d"])
         if self.ema is not None:
@@ -496,7 +546,6 @@ class Trainer:
         self.fixed_noise = obj["fixed_noise"]
         self.history = {k: list(v) for k, v in obj["history"].items()}
         self.snapshots = [(int(s), x) for s, x in obj["snapshots"]]
-        return self
 
     @classmethod
     def from_checkpoint(cls, path: str | Path, data, device=None) -> Trainer:
@@ -509,9 +558,13 @@ class Trainer:
             loss_options.pop("d_steps", None)
         if options.get("betas") is not None:
             options["betas"] = tuple(options["betas"])
-        trainer = cls(checkpoint.build(obj["generator"]["class"], obj["generator"]["config"]),
-                      checkpoint.build(obj["discriminator"]["class"], obj["discriminator"]["config"]),
-                      data, obj["loss"]["name"], device=device, **options, **loss_options)
+        G = checkpoint.build_model(obj["generator"], "generator")
+        D = checkpoint.build_model(obj["discriminator"], "discriminator")
+        try:
+            trainer = cls(G, D, data, obj["loss"]["name"], device=device, **options, **loss_options)
+        except TypeError as err:  # an option this version of gan_lab does not know
+            raise checkpoint.CheckpointError(f"{path} holds trainer options this gan_lab does not "
+                                             f"accept: {err}.") from None
         return trainer.load(path)
 
 
@@ -525,7 +578,17 @@ def _training_checkpoint(path) -> dict:
             f"{path} holds {what} (no {', '.join(missing)}), not a training checkpoint: it "
             "cannot resume training. Load a generator with gan_lab.checkpoint.load_generator(path); "
             "resume from a file written by Trainer.save.")
+    missing = [k for k in TRAINING_STATE if k not in obj]
+    if missing:
+        raise checkpoint.CheckpointError(
+            f"{path} is a damaged training checkpoint: it lacks {', '.join(missing)}. Resume from "
+            "another checkpoint, or save this run again with Trainer.save.")
     return obj
+
+
+# What Trainer.load reads besides the models (optional: "trainer", "ema", "averages").
+TRAINING_STATE = ("generator", "discriminator", "opt_g", "opt_d", "loss", "d_steps", "step",
+                  "data_step", "elapsed", "rng", "torch_rng", "fixed_noise", "history", "snapshots")
 
 
 def _load_wrapped(bare: nn.Module, wrapped: nn.Module, record: dict) -> None:
@@ -538,10 +601,7 @@ def _load_wrapped(bare: nn.Module, wrapped: nn.Module, record: dict) -> None:
             f"The checkpoint's discriminator is {theirs[0]}({theirs[1]}), but this one is "
             f"{mine[0]}({mine[1]}). Build the same architecture, or use "
             "Trainer.from_checkpoint(path, data), which rebuilds it.")
-    try:
-        wrapped.load_state_dict(record["state"])
-    except RuntimeError as err:
-        raise checkpoint.CheckpointError(f"The checkpoint's discriminator weights do not fit: {err}") from err
+    checkpoint.load_weights(wrapped, record, "discriminator")
 
 
 class _Identity(nn.Module):
@@ -563,7 +623,9 @@ def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss 
     ``every`` steps. Returns the loss per step."""
     loss = get_loss(loss, **loss_options)
     rec = recommended(loss)
-    opt = torch.optim.Adam(discriminator.parameters(), lr=lr or rec["lr"], betas=rec["betas"])
+    steps, every = validate.positive_int(steps, "steps"), validate.positive_int(every, "every")
+    lr = validate.positive_number(rec["lr"] if lr is None else lr, "lr")
+    opt = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=rec["betas"])
     device = next(discriminator.parameters()).device
     history, start = [], time.perf_counter()
     bar = Progress(steps, "D alone", enabled=progress)
@@ -583,4 +645,5 @@ def fit_discriminator(discriminator: nn.Module, real, fake, loss: str | GANLoss 
 
 def recent_mean(history: dict[str, list[float]], n: int = 500) -> dict[str, float]:
     """Mean of the last ``n`` entries of every history series (the state a run settled in)."""
+    n = validate.positive_int(n, "n")
     return {key: sum(values[-n:]) / len(values[-n:]) for key, values in history.items() if values}

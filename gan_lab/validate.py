@@ -34,15 +34,52 @@ def positive_int(value, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
-def positive_number(value, name: str) -> float:
-    """``value`` as a finite ``float`` > 0."""
+def finite_number(value, name: str) -> float:
+    """``value`` as a finite ``float`` (``bool`` and strings are refused)."""
+    if isinstance(value, (bool, str)) or not isinstance(value, (numbers.Real, torch.Tensor)):
+        raise ValueError(f"{name} must be a number, got {value!r}.")
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}.") from None
-    if not (math.isfinite(v) and v > 0):
+    except (TypeError, ValueError, RuntimeError):
+        raise ValueError(f"{name} must be a single number, got {value!r}.") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
+    return v
+
+
+def positive_number(value, name: str) -> float:
+    """``value`` as a finite ``float`` > 0."""
+    v = finite_number(value, name)
+    if not v > 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}.")
     return v
+
+
+def positive_ints(**named) -> tuple[int, ...]:
+    """Several sizes checked by :func:`positive_int` at once, in the order given:
+    ``width, channels = positive_ints(width=width, channels=channels)``."""
+    return tuple(positive_int(value, name) for name, value in named.items())
+
+
+def nonnegative_number(value, name: str) -> float:
+    """``value`` as a finite ``float`` ≥ 0 (a weight, a noise level, a time limit)."""
+    v = finite_number(value, name)
+    if not v >= 0:
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}.")
+    return v
+
+
+def sizes(value, name: str, allow_empty: bool = False) -> tuple[int, ...]:
+    """A tuple of layer or shape sizes, each a whole number ≥ 1 (``hidden``, ``out_shape``)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,)
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ValueError(f"{name} must be a tuple of whole numbers ≥ 1, got {value!r}.") from None
+    if not items and not allow_empty:
+        raise ValueError(f"{name} must hold at least one size, got {value!r}.")
+    return tuple(positive_int(v, f"every entry of {name}") for v in items)
 
 
 def seed(value, name: str = "seed") -> int:
@@ -74,6 +111,9 @@ def choice(value, allowed: Sequence[str], what: str, source: str | None = None) 
 
 def tensor(x, name: str) -> torch.Tensor:
     """``x`` as a float64 tensor (tensors, arrays and nested lists are accepted)."""
+    if isinstance(x, torch.Tensor) and x.is_complex():
+        raise ValueError(f"{name} must be real numbers, got a complex tensor ({x.dtype}): "
+                         "take .real or .abs() first, whichever you meant.")
     try:
         if isinstance(x, torch.Tensor):
             return x.detach().to(device="cpu", dtype=torch.float64)
@@ -110,25 +150,36 @@ def finite_features(x, name: str = "features", min_rows: int = 2) -> torch.Tenso
     return t
 
 
-def feature_pair(real, fake, min_rows: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
+def feature_pair(real, fake, min_rows: int = 2, names: tuple[str, str] = ("real", "fake")
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Two feature sets checked by :func:`finite_features`, of the same width ``d``."""
-    real = finite_features(real, "real features", min_rows)
-    fake = finite_features(fake, "fake features", min_rows)
+    real = finite_features(real, f"{names[0]} features", min_rows)
+    fake = finite_features(fake, f"{names[1]} features", min_rows)
     if real.shape[1] != fake.shape[1]:
         raise ValueError(
-            f"real and fake features differ in width: {real.shape[1]} vs {fake.shape[1]} "
+            f"{names[0]} and {names[1]} features differ in width: {real.shape[1]} vs {fake.shape[1]} "
             f"(shapes {tuple(real.shape)} and {tuple(fake.shape)}). Extract both with the same "
             "feature network (gan_lab.features.extract with one classifier).")
     return real, fake
 
 
-def gaussian(mu, sigma, name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """A mean ``(d,)`` and covariance ``(d, d)``, finite, float64."""
+def gaussian(mu, sigma, name: str, rtol: float = 1e-6) -> tuple[torch.Tensor, torch.Tensor]:
+    """A mean ``(d,)`` and covariance ``(d, d)``, finite, float64; the covariance symmetric
+    and positive semi-definite up to round-off (``rtol`` of its largest entry)."""
     mu, sigma = finite(mu, f"{name} mean", DIVERGED), finite(sigma, f"{name} covariance", DIVERGED)
     d = mu.shape[0] if mu.ndim == 1 else None
     if d is None or sigma.shape != (d, d):
         raise ValueError(f"{name}: need a mean (d,) and a covariance (d, d); got "
                          f"{tuple(mu.shape)} and {tuple(sigma.shape)}.")
+    scale = sigma.abs().max().item()
+    asymmetry = (sigma - sigma.T).abs().max().item()
+    smallest = torch.linalg.eigvalsh((sigma + sigma.T) / 2)[0].item() if d else 0.0
+    if asymmetry > rtol * scale or smallest < -rtol * scale:
+        raise ValueError(
+            f"{name} covariance is not a covariance matrix: it must be symmetric and positive "
+            f"semi-definite, but its asymmetry is {asymmetry:.3g} and its smallest eigenvalue "
+            f"{smallest:.3g} (largest entry {scale:.3g}). Compute it with "
+            "gan_lab.metrics.gaussian_stats(features) (a covariance, not a standard deviation).")
     return mu, sigma
 
 
@@ -151,10 +202,49 @@ def probabilities(p, name: str = "probs", atol: float = 1e-4) -> torch.Tensor:
     return t.clamp(0, 1)
 
 
-def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str) -> torch.Tensor:
-    """``x`` of shape ``(B, *shape)`` (a ``None`` in ``shape`` matches any size); the message
-    names the expected and the given shape. Only the shape is checked (cheap enough for
-    every forward pass)."""
+def equal_splits(n: int, splits, name: str = "splits") -> int:
+    """``splits`` (≥ 1) that divides ``n`` samples into equal parts; the message suggests the
+    nearest number of splits that does, and a sample count that fits."""
+    splits = positive_int(splits, name)
+    if n % splits:
+        fits = [s for s in range(1, n + 1) if n % s == 0]
+        near = min(fits, key=lambda s: (abs(s - splits), s))
+        raise ValueError(
+            f"{n} samples for {splits} {name} cannot be split equally (the Inception Score "
+            f"averages over equal splits): use a multiple of {splits} samples "
+            f"(e.g. {max(splits, n - n % splits)}), or {name}={near}.")
+    return splits
+
+
+def unit_interval(x, name: str) -> torch.Tensor:
+    """A discriminator's probabilities ``D(x)``: finite, float64, every value in ``[0, 1]``."""
+    t = finite(x, name, "a discriminator's outputs must be numbers in [0, 1].")
+    if t.numel() and ((t < 0) | (t > 1)).any():
+        raise ValueError(f"{name} must be probabilities D(x) in [0, 1] (apply torch.sigmoid to "
+                         f"logits); got values from {t.min().item():.3g} to {t.max().item():.3g}.")
+    return t
+
+
+def _dtype_and_size(x: torch.Tensor, dtype: torch.dtype | None, min_batch: int, model: str,
+                    what: str) -> None:
+    """The checks :func:`image_batch` and :func:`latent_batch` share: the model's dtype and,
+    for batch norm in training mode, at least ``min_batch`` examples (0: any batch)."""
+    if dtype is not None and x.dtype != dtype:
+        fix = ("x.float() / 127.5 - 1 (pixels in [-1, 1])" if not x.is_floating_point()
+               and what == "images" else f"x.to({dtype})")
+        raise ValueError(f"{model} expects {what} of dtype {dtype} (its weights' dtype), got "
+                         f"{x.dtype}: convert them with {fix}.")
+    if len(x) < min_batch:
+        raise ValueError(f"{model} is in training mode, where batch norm needs at least "
+                         f"{min_batch} examples, got a batch of {len(x)}: use a larger batch, or "
+                         "call model.eval() to sample one at a time.")
+
+
+def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str,
+                dtype: torch.dtype | None = None, min_batch: int = 0) -> torch.Tensor:
+    """``x`` of shape ``(B, *shape)`` (a ``None`` in ``shape`` matches any size) and, if given,
+    of ``dtype``; the message names the expected and the given shape. Only shape and dtype
+    are checked (cheap enough for every forward pass)."""
     shape = tuple(shape)
     fits = isinstance(x, torch.Tensor) and x.ndim == len(shape) + 1 and all(
         want is None or want == have for want, have in zip(shape, x.shape[1:]))
@@ -171,15 +261,18 @@ def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str) -> tor
         text = ", ".join(str(s) if s is not None else n for s, n in zip(shape, names))
         raise ValueError(f"{model} expects a batch of shape (B, {text}), "
                          f"got {given}.{hint}")
+    _dtype_and_size(x, dtype, min_batch, model, "images")
     return x
 
 
-def latent_batch(z: torch.Tensor, dim: int, model: str) -> torch.Tensor:
-    """Noise ``z`` of shape ``(B, dim)`` (shape only, for every forward pass)."""
+def latent_batch(z: torch.Tensor, dim: int, model: str, dtype: torch.dtype | None = None,
+                 min_batch: int = 0) -> torch.Tensor:
+    """Noise ``z`` of shape ``(B, dim)`` and, if given, of ``dtype`` (for every forward pass)."""
     if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != dim:
         given = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
         raise ValueError(f"{model} expects noise z of shape (B, {dim}), got {given}: draw it "
                          f"with torch.randn(B, {dim}) (the model's latent_dim is {dim}).")
+    _dtype_and_size(z, dtype, min_batch, model, "noise z")
     return z
 
 
@@ -202,3 +295,65 @@ def densities(p, name: str) -> torch.Tensor:
         raise ValueError(f"{name} has negative values (smallest {t.min().item():.3g}): "
                          "a density is ≥ 0 everywhere.")
     return t
+
+
+def generator(model, conditional: bool | None = None, where: str = "this"):
+    """A generator: a module with an integer ``latent_dim``; with ``conditional`` True (or
+    False), one that is (or is not) called ``G(z, y)`` (it has ``n_classes``)."""
+    if not isinstance(getattr(model, "latent_dim", None), int):
+        raise ValueError(f"{where} needs a generator with a latent_dim attribute; "
+                         f"{type(model).__name__} has none (a discriminator?).")
+    has_classes = getattr(model, "n_classes", None) is not None
+    if conditional is True and not has_classes:
+        raise ValueError(f"{where} needs a conditional generator G(z, y) (with n_classes); "
+                         f"{type(model).__name__} is unconditional: use gan_lab.latent.generate.")
+    if conditional is False and has_classes:
+        raise ValueError(f"{where} needs an unconditional generator G(z); {type(model).__name__} "
+                         "is conditional, G(z, y): use gan_lab.conditional.generate_per_class.")
+    return model
+
+
+def real_fake(real: torch.Tensor, fake: torch.Tensor) -> None:
+    """A real and a generated batch that one discriminator can compare: the same example
+    shape. (Shapes only: cheap enough for every training step.)"""
+    if real.shape[1:] != fake.shape[1:]:
+        raise ValueError(
+            f"The real examples have shape {tuple(real.shape[1:])} but the generator makes "
+            f"{tuple(fake.shape[1:])} (batches {tuple(real.shape)} and {tuple(fake.shape)}): "
+            "build G (out_shape=...) and D (in_shape=...) for the data's shape, or reshape "
+            "the data.")
+
+
+def pixels(images: torch.Tensor, name: str = "images", tol: float = 1e-3) -> torch.Tensor:
+    """Images with pixel values in ``[-1, 1]`` (the range of the data and of a ``tanh``
+    generator, within ``tol``). NaN passes here: the metrics refuse it with their own message."""
+    if isinstance(images, torch.Tensor) and images.numel() and images.is_floating_point():
+        low, high = images.min().item(), images.max().item()
+        if low < -1 - tol or high > 1 + tol:
+            raise ValueError(
+                f"{name} must have pixels in [-1, 1] (as the data and a tanh generator), got "
+                f"values from {low:.4g} to {high:.4g}: rescale them, e.g. x / 127.5 - 1 for "
+                "[0, 255] or 2 * x - 1 for [0, 1].")
+    return images
+
+
+def examples(x, name: str, min_count: int = 1,
+             advice: str = "find where they came from and remove them.") -> torch.Tensor:
+    """A batch ``(N, ...)`` of at least ``min_count`` examples (images, points), all finite."""
+    if not isinstance(x, torch.Tensor) or x.ndim < 2 or len(x) < min_count:
+        given = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{name} must be a batch (N, ...) of at least {min_count} example(s), "
+                         f"got {given}.")
+    if x.is_floating_point() and not torch.isfinite(x).all():
+        raise ValueError(f"{name} hold NaN or infinite values: {advice}")
+    return x
+
+
+def data_source(data, where: str = "Trainer"):
+    """A source of training batches: ``batch(step)`` and ``batches_per_epoch`` (e.g.
+    :class:`gan_lab.data.BatchSource`, :class:`gan_lab.toy.SampleSource`)."""
+    if not (callable(getattr(data, "batch", None)) and hasattr(data, "batches_per_epoch")):
+        raise ValueError(f"{where} needs data with batch(step) and batches_per_epoch, got "
+                         f"{type(data).__name__}: wrap a tensor of images as "
+                         "gan_lab.data.BatchSource(images, batch_size).")
+    return data

@@ -48,7 +48,7 @@ def test_forward_embedding_of_a_class_row_is_g_of_that_class_and_mixes_are_accep
     assert torch.equal(G.embed(y), G.embedding.weight[y])
     mix = 0.3 * G.embed(torch.tensor([1, 1, 1])) + 0.7 * G.embed(torch.tensor([4, 4, 4]))
     assert G.forward_embedding(z, mix).shape == (3, 1, 28, 28)
-    with pytest.raises(ValueError, match="Expected z"):
+    with pytest.raises(ValueError, match=rf"e of shape \(3, {G.embed_dim}\), got \(3, 2\)"):
         G.forward_embedding(z, mix[:, :2])
 
 

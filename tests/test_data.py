@@ -140,7 +140,7 @@ def test_batch_source_is_seeded_and_resumable():
 
 
 def test_batch_source_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="batch_size=0"):
+    with pytest.raises(ValueError, match="batch_size must be ≥ 1, got 0"):
         BatchSource(torch.zeros(5, 1), 0)
     with pytest.raises(ValueError, match="between 1 and 5"):
         BatchSource(torch.zeros(5, 1), 6)

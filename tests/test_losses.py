@@ -135,7 +135,11 @@ def test_variant_options_travel_with_the_loss():
     ("wgan-gb", {}, "Unknown loss 'wgan-gb': choose one of minimax, non-saturating"),
     ("wgan-gp", {"lamda": 10}, "unknown option.*lamda.*lambda_gp"),
     ("wgan", {"clip": -1}, "clip must be positive"),
-    ("wgan-gp", {"lambda_gp": -1}, "lambda_gp must be >= 0"),
+    ("wgan-gp", {"lambda_gp": -1}, "lambda_gp must be a finite number ≥ 0"),
+    ("wgan-gp", {"lambda_gp": float("nan")}, "wgan-gp: lambda_gp must be a finite number, got nan"),
+    ("wgan", {"clip": float("nan")}, "wgan: clip must be a finite number, got nan"),
+    ("minimax", {"r1_gamma": "1"}, "minimax: r1_gamma must be a number, got '1'"),
+    ("lsgan", {"a": float("inf")}, "lsgan: a must be a finite number, got inf"),
     ("hinge", {"d_steps": 1}, "unknown option.*d_steps.*Trainer options"),
     ("lsgan", {"clip": 0.01}, "unknown option.*clip"),
 ])

@@ -76,8 +76,10 @@ def test_joint_pass_equals_separate_passes():
 
 
 def test_d_steps_must_be_a_positive_integer():
-    with pytest.raises(ValueError, match="d_steps must be a positive integer"):
+    with pytest.raises(ValueError, match="d_steps must be ≥ 1, got 0"):
         make_trainer(loss="hinge", d_steps=0)
+    with pytest.raises(ValueError, match="d_steps must be a whole number ≥ 1, got 2.5"):
+        make_trainer(loss="hinge", d_steps=2.5)
 
 
 def test_stop_conditions():
