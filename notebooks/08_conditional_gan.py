@@ -45,6 +45,7 @@ except ImportError:
 settings = gan_lab.setup()  # seed, short/full mode, dataset, device: printed below
 
 # %%
+import matplotlib.pyplot as plt
 import torch
 
 from gan_lab import conditional, models
@@ -66,17 +67,18 @@ data = gan_lab.load_course_data(settings)
 # class $y$**? A generator that draws a perfect 3 when asked for a 7 is then caught.
 #
 # **In G** the label goes through a learned embedding, a table $E$ of one vector per class
-# (here 32 numbers). The generator is notebook 04's DCGAN generator with $E[y]$ entering
-# twice: concatenated with the noise at the input, $[z; E[y]]$, and as the scale and shift
-# of each normalization layer, $\hat h \cdot (1 + \gamma(E[y])) + \beta(E[y])$ with
-# $\gamma, \beta$ linear (*conditional normalization*, de Vries et al., 2017). A one-hot
-# vector in place of $E[y]$ would work the same way (the first linear layer turns it into a
-# learned vector anyway); the embedding keeps the input small and, since the network only
-# sees a vector, lets us feed it *mixtures* of classes (notebook 09's class morph).
+# (here 32 numbers). The generator is notebook 04's DCGAN generator whose input is the noise
+# and the embedding side by side, $G([z; E[y]])$. A one-hot vector in place of $E[y]$ would
+# work the same way (the first linear layer turns it into a learned vector anyway); the
+# embedding keeps the input small and, since the network only sees a vector, lets us feed
+# it *mixtures* of classes (notebook 09's class morph).
 #
 # The normalization is *per example* (each feature vector divided by its own root mean
 # square, as ProGAN's pixel norm) rather than batch norm, so a sample does not depend on
-# the other classes in its batch, and training and eval mode compute the same thing.
+# the other classes in its batch, and training and eval mode compute the same thing. A
+# popular extra, *conditional normalization* (de Vries et al., 2017), lets the class also
+# set each normalized layer's scale and shift, $\hat h \cdot (1 + \gamma(E[y])) + \beta(E[y])$;
+# `ConditionalGenerator(film=True)` has it, and section 5 measures what it does here.
 #
 # **In D** there are two common choices:
 #
@@ -132,19 +134,21 @@ G.train()
 show_images(samples, nrow=10, title=f"after {trainer.step} steps: classes 0-9, twice", size=5);
 
 # %% [markdown]
-# A few hundred steps are not enough: in this render only the 0s and 1s are clearly the
-# requested digits, the other classes are still blobs, and the two rows (different $z$)
-# already look almost the same. The shipped
-# generator `cgan-mnist` was trained the same way for longer, on the train split, by
-# `scripts/train_conditional.py` (its record is below). We use it from here on.
+# A few hundred steps are not enough: in this render only a few classes (the 0s, 1s and 7s)
+# are clearly the requested digits, the others are still blobs, and the two rows (different
+# $z$) look almost the same. The shipped generator `cgan-mnist` was trained the same way for
+# longer, on the train split, with the average of G's weights over the last steps (the EMA
+# of notebook 07) as the result, by `scripts/train_conditional.py` (its record is below).
+# We use it from here on.
 
 # %%
-if "cgan-mnist" in gan_lab.pretrained.available():
-    record = describe("cgan-mnist")
-    print({k: record[k] for k in ("data", "steps", "batch_size", "loss", "train_cpu_seconds", "command")})
-    G = load_pretrained("cgan-mnist")
-else:  # not shipped yet: go on with the generator trained above
-    print("cgan-mnist is not shipped; train it with scripts/train_conditional.py mnist")
+shipped = f"cgan-{data.name}"    # cgan-mnist, or cgan-fashion-mnist with GAN_LAB_DATASET
+if shipped in gan_lab.pretrained.available():
+    record = describe(shipped)
+    print({k: record[k] for k in ("data", "steps", "batch_size", "loss", "ema_decay", "train_cpu_seconds", "command")})
+    G = load_pretrained(shipped)
+else:  # not shipped: go on with the generator trained above
+    print(f"{shipped} is not shipped; train it with scripts/train_conditional.py {data.name}")
     G.eval()
 
 # %% [markdown]
@@ -158,21 +162,15 @@ z = torch.randn(seeds, G.latent_dim, generator=torch.Generator().manual_seed(set
 labels = torch.arange(10).repeat_interleave(seeds)
 with torch.no_grad():
     grid = G(z.repeat(10, 1), labels)
-show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", size=5)
+show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", size=5);
 
 # %% [markdown]
-# **What you should see, and what you do see.** Ideally, down a column the digit changes
-# but its *handwriting* does not: the same $z$ gives the same slant, stroke thickness and
-# width in every row, because with the class given, all that is left for $z$ to encode is
-# the style, what varies *within* a class. **The shipped `cgan-mnist` does not do this:**
-# along each row the images are nearly identical. It has collapsed *within* each class, one
-# prototype per class whatever $z$ (conditional mode collapse). The label mostly works
-# (section 4: both the shipped record and the live recomputation put clearly fewer than the
-# target 97% of its samples in the requested class; the per-class table there shows which
-# classes fail, and they are the malformed rows of the grid above), but the noise is almost ignored; a
-# longer run, a stronger discriminator or a diversity term would be needed, and this is
-# left open here. The measurement below makes the difference between ideal and actual
-# visible in numbers.
+# **What you see.** Down a column the digit changes but its *handwriting* does not: the same
+# $z$ gives a similar slant, stroke thickness and width in every row. With the class given,
+# all that is left for $z$ to encode is the style, what varies *within* a class. Along a
+# row the same class comes in different hands, as it does in the data. (A generator
+# collapsed within each class would show ten rows of copies instead; section 5 shows how a
+# seemingly harmless design choice leads there.)
 #
 # For many $z$ and every class, compute two simple style
 # numbers from image moments: **ink** (the share of bright pixels, a proxy for stroke
@@ -210,6 +208,11 @@ print(f"same z, different classes: mean correlation of ink {mean_cross_class_cor
 print(f"control, z shuffled within each class: ink {mean_cross_class_correlation(shuffled):.2f}")
 
 # %% [markdown]
+# Both correlations printed above are clearly positive, and the control, the same numbers
+# with $z$ shuffled within each class, is near zero: the ink and the slant of a sample are
+# set by $z$, whatever the class.
+
+# %% [markdown]
 # ## 4. Does it draw the class we ask for, and how well?
 #
 # Two measurements, both in the course classifier's world (notebook 05):
@@ -227,7 +230,7 @@ print(f"control, z shuffled within each class: ink {mean_cross_class_correlation
 # printed line with the record's overall agreement below it.
 
 # %%
-classifier = load_classifier("mnist")
+classifier = load_classifier(data.name)
 fake, requested = conditional.generate_per_class(G, settings.pick(full=500, quick=30), seed=settings.seed)
 _, probs = extract(classifier, fake)
 live = conditional.agreement(probs.argmax(1), requested, 10)
@@ -247,15 +250,87 @@ for name in ("cgan-mnist", "cgan-fashion-mnist"):
 
 # %% [markdown]
 # **Reading the table.** The agreement is the headline of a conditional GAN: does the label
-# work? The per-class FID says more: a class can be drawn *recognizably* (high agreement)
-# and still with little variety or with artefacts: here most classes have agreement near 1
-# and one or two fall far short, yet every class's FID is tens to more than a hundred times its real floor
-# (the ratio column), which is what a generator collapsed within each class (section 3)
-# should score. Where the classifier itself is weak on real images of a class (compare the
-# "real acc." column; on Fashion-MNIST, typically shirts, pullovers and coats), low
-# agreement may be the classifier's fault as much as the generator's. Not so here: the
-# classifier is right on at least 98% of the real images of every class, so a class with low
-# agreement is the generator's failure.
+# work? On MNIST it does for every class, close to the classifier's own accuracy on real
+# digits, and every class's FID is a few times its real floor (the ratio column).
+#
+# The per-class FID says more than the agreement can. Look at the Fashion-MNIST table:
+# sandals and bags have agreement 1.000, every sample is recognizably a sandal or a bag, yet
+# their FID is 166 and 236 times the floor while the other classes sit at 6 to 23. That is
+# the signature of collapse within a class: one good-enough sandal, drawn whatever $z$
+# (section 5 measures it directly). And where the classifier itself is weak on real images
+# of a class (compare the "real acc." column: shirts, about 3 in 4), a low agreement may be
+# the classifier's fault as much as the generator's: the generated shirts are recognized
+# about as often as real ones.
+
+# %% [markdown]
+# ## 5. Choices compared: the discriminator's head, and the class in G's normalization
+#
+# Section 1 offered two heads for D and one optional extra for G (conditional
+# normalization). Which works better is an empirical question, and a cheap one to ask:
+# train each choice from the same initial seed for the same short budget, then measure the
+# agreement (section 4) and a number for the failure of section 3, the **spread ratio** of
+# each class,
+#
+# $$ s_c = \frac{\operatorname{mean}_{i<j} \lVert f(G(z_i, c)) - f(G(z_j, c)) \rVert}
+#               {\operatorname{mean}_{i<j} \lVert f(x_i) - f(x_j) \rVert,\ x_i \text{ real of class } c}, $$
+#
+# with $f$ the classifier's features: about 1 when a class's samples vary as much as real
+# ones, near 0 when $z$ does nothing once $y$ is fixed. One seed and a short run each, so
+# read big differences only.
+
+# %%
+def short_run(head, film=False, steps=settings.pick(full=600, quick=5)):
+    """A conditional pair trained from the notebook's seed; returns G in eval mode."""
+    torch.manual_seed(settings.seed)
+    G_ = ConditionalGenerator(width=32, film=film)
+    D_ = ConditionalDiscriminator(width=32, head=head)
+    source = BatchSource(data.images, 64, seed=settings.seed, labels=data.labels)
+    Trainer(G_, D_, source, "non-saturating", seed=settings.seed).train(steps)
+    return G_.eval()
+
+
+per_class = settings.pick(full=200, quick=10)
+pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(settings.seed))[:5000]
+real_f, _ = extract(classifier, data.images[pick])
+real_y = data.labels[pick]
+choices = {"concat D": dict(head="concat"), "projection D": dict(head="projection"),
+           "projection D + film G": dict(head="projection", film=True)}
+rows = {}
+for name, options in choices.items():
+    G_ = short_run(**options)
+    images, asked = conditional.generate_per_class(G_, per_class, seed=settings.seed)
+    fake_f, fake_p = extract(classifier, images)
+    spread = conditional.spread_ratio(real_f, real_y, fake_f, asked, 10)
+    rows[name] = (conditional.agreement(fake_p.argmax(1), asked, 10)["overall"], spread, G_)
+    print(f"{name:22s} agreement {rows[name][0]:.3f}   spread ratio: mean {sum(spread) / 10:.2f}, "
+          f"smallest {min(spread):.2f}")
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(10, 4))
+z4 = torch.randn(4, G.latent_dim, generator=torch.Generator().manual_seed(settings.seed))
+for ax, (name, (_, _, G_)) in zip(axes, rows.items()):
+    with torch.no_grad():
+        show_images(G_(z4.repeat(10, 1), torch.arange(10).repeat_interleave(4)), nrow=4, ax=ax, title=name)
+plt.show()
+
+# %% [markdown]
+# **Reading it.** After a few hundred steps none of the three draws digits with the variety
+# of real ones yet (every spread ratio is well below 1; in the panels, rows are close to
+# four copies of one image), so read only the order. The cell below prints it: which choice
+# has the highest agreement, and how the three rank by spread.
+#
+# In longer runs the order becomes a verdict. The course's authors trained each choice for
+# 1,500 steps (the docstring of `gan_lab.conditional.PixelNorm` gives the numbers): with
+# the class-dependent scale and shift in G, the samples of a class stayed 0.15 to 0.35 times
+# as spread as real ones, one image per class whatever $z$, while without it they reached
+# 0.67 to 1.44. The class had an easy way to decide the whole image, and $z$ was left with
+# nothing to do. That is why `ConditionalGenerator` leaves it off by default and the
+# shipped generators condition through $[z; E[y]]$ alone.
+
+# %%
+order = sorted(rows, key=lambda k: sum(rows[k][1]), reverse=True)
+print(f"highest agreement: {max(rows, key=lambda k: rows[k][0])}")
+print("mean spread ratio, highest first: " + ", ".join(f"{k} {sum(rows[k][1]) / 10:.2f}" for k in order))
 
 # %% [markdown]
 # ## Exercises
@@ -314,10 +389,12 @@ check_3(answer_3, probs.argmax(1), requested);
 #   projection $\psi(\phi(x)) + \langle V[y], \phi(x)\rangle$.
 # - The training loop does not change: the data source yields `(x, y)`, and fakes get the
 #   real batch's labels.
-# - Measure agreement with a classifier (next to its accuracy on real images) and FID per
-#   class (next to the real floor).
-# - With the class fixed, $z$ should carry the style (slant, thickness, width); check it:
-#   the shipped generator mostly draws the requested class but has collapsed within each class.
+# - Measure agreement with a classifier (next to its accuracy on real images), FID per
+#   class (next to the real floor) and the spread of each class's samples: a class can be
+#   recognizable and still collapsed.
+# - With the class fixed, $z$ carries the style (slant, thickness, width): check it with the
+#   class × seed grid and the spread ratio. A design choice as small as letting the class set
+#   the normalization's scale and shift can leave $z$ nothing to do.
 #
 # **Further reading:** Mirza & Osindero, *Conditional Generative Adversarial Nets* (2014),
 # [arXiv:1411.1784](https://arxiv.org/abs/1411.1784); Miyato & Koyama, *cGANs with Projection

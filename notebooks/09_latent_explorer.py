@@ -98,9 +98,9 @@ for mode in ("linear", "spherical"):
                 title=f"{mode}: seed 1 → seed 6", size=7)
 
 # %% [markdown]
-# **What you see.** The sample changes gradually: strokes bend, thicken and reconnect (for
-# seeds 1 and 6 an open hook, like a 7 or a question mark, closes into a 9 near the middle,
-# then grows a lower loop and ends as seed 6's rough 6 with a stray stroke at its top right),
+# **What you see.** The sample changes gradually: strokes bend, thin and reconnect (for
+# seeds 1 and 6, a 9 thins, opens its loop into a hook like a 7 or a 1 near the middle,
+# then closes it again into seed 6's slimmer 9),
 # and along the way it may pass through, or end in, a shape that is no clean digit. For this pair the linear and spherical rows look almost alike; what differs is the
 # norm of the latent points, printed below. The midpoint of two independent draws has norm
 # about $\sqrt{d/2}$, a radius at which the generator saw almost no noise in training; for
@@ -165,12 +165,10 @@ if conditional:
 
 # %% [markdown]
 # **What you see.** The class input moves the image from one digit to the other through
-# blends (a 1 growing the bar of a 7, a ragged 3 closing into a ragged 8); at $t = 0$ and
-# $t = 1$ they are the generator's own samples of the two classes, good or bad (its 3 and 8
-# are rough, its 4 for this seed is a scribble like a "w", and its 9 looks much like a 4).
-# The shipped `cgan-mnist` has collapsed within each class (notebook 08 measures how little
-# $z$ changes a sample once the class is fixed): here the class input, not $z$, does nearly
-# all the work.
+# blends: a 1 grows the bar of a 7, a 3 closes its open side into an 8, an open 4 closes
+# its top into a 9. At $t = 0$ and $t = 1$ they are the generator's own samples of the two
+# classes. The handwriting stays along each row (the 1 and the 7 lean the same way, the
+# 3 and the 8 have the same bold stroke): $z$, fixed here, carries the style.
 
 # %% [markdown]
 # ## 4. Directions that change one property at a time
@@ -186,7 +184,7 @@ if conditional:
 # standard deviation 1, so $\alpha = \pm 3$ is three standard deviations.
 
 # %%
-name = "dcgan-mnist"   # cgan-mnist has collapsed within each class (notebook 08): z does little there
+name = "dcgan-mnist"   # unconditional first; the conditional generator follows
 G = load_pretrained(name)
 directions = explorer.principal_directions(G, k=4, n=settings.pick(full=2000, quick=300))
 sliders = explorer.Directions(name, directions=directions, seed=2)
@@ -209,12 +207,35 @@ show_images(direction_rows(G, directions, 2), nrow=7, size=5,
 
 # %% [markdown]
 # **What you see.** For this unconditional generator the directions change the digit
-# itself, not only its style: seed 2's sample (the middle column, a small loop with a stray
-# dot above it, no clean digit) becomes a 1 at one end of direction 0, a 3 at one end of
-# direction 2, and a 5 at one end and a 2 at the other of direction 3. Identity is the largest source of
+# itself, not only its style: seed 2's sample (the middle column, a 6-like loop crossed by a
+# stroke, no clean digit) becomes a 1 at the right end of direction 0, a 3 at the right
+# end of direction 2, and a clean 6 at the left end of direction 3. Identity is the largest source of
 # variation in its features, and style (width, slant, stroke thickness) changes along with
 # it, rarely one property alone. Directions found without labels mean different things for
 # different seeds, so try a few.
+
+# %% [markdown]
+# With a conditional generator the class is fixed by $y$, so the features are centred per
+# class and the directions can only carry style. The same four directions of `cgan-mnist`,
+# applied to one $z$ (seed 2) drawn as a 3 and as a 7 (rows: direction 0, 1, 2, 3 for the 3,
+# then the same for the 7):
+
+# %%
+if conditional:
+    Gc = load_pretrained(conditional)
+    style_directions = explorer.principal_directions(Gc, k=4, n=settings.pick(full=2000, quick=300))
+    show_images(torch.cat([direction_rows(Gc, style_directions, 2, y) for y in (3, 7)]), nrow=7, size=5,
+                title=f"{conditional}: directions 0-3 (rows) for a 3, then a 7; α = -3 … 3")
+    display(explorer.Directions(conditional, directions=style_directions, seed=2))
+
+# %% [markdown]
+# **What you see.** The class holds, a 3 stays a 3 and a 7 a 7 in most frames, while the
+# handwriting changes: for the 3, direction 0 goes from a thin, tilted 3 to a bolder one,
+# direction 1 from a wide, bold 3 to a narrow one whose top loop nearly closes (at
+# $\alpha = 3$ it is close to a 9), and direction 3 from a ragged 3 to a clean one; for the 7
+# the changes are smaller, mostly stroke thickness and width. At the ends ($\alpha = \pm 3$)
+# some frames break, and the same direction does not mean the same thing for every class:
+# the directions are found from the features, not named, so reading them is your job.
 
 # %% [markdown]
 # ## 5. How fast is a frame?
@@ -290,9 +311,9 @@ check_3(answer_3);
 # - A latent space can be explored by hand: interpolate between samples, morph classes with
 #   the noise fixed, or move along directions found from the generator's own features.
 # - Spherical paths stay where the Gaussian's mass is; linear midpoints are atypical.
-# - With the class fixed, $z$ should carry the style (the shipped `cgan-mnist` has collapsed
-#   within each class, so there it does little); mixing class embeddings shows how the
-#   generator passes between the classes it learned.
+# - With the class fixed, $z$ carries the style, and GANSpace directions of a conditional
+#   generator change it without changing the class (mostly); mixing class embeddings shows
+#   how the generator passes between the classes it learned.
 # - Fast widgets replace the bytes of one image (one sample, pixels, nearest-neighbour
 #   upscaling, PNG) instead of redrawing a figure; a test decodes those bytes and compares
 #   them with the generator's output.
