@@ -25,7 +25,7 @@
 #
 # **Prerequisites:** notebook 04 (DCGAN), notebook 05 (FID and the course classifier).
 #
-# **Time (full mode, laptop CPU):** about 1 minute on 2 cores.
+# **Time (full mode, laptop CPU):** about 3 minutes on 2 cores (most of it in section 5, three short training runs).
 
 # %% [markdown]
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gan-lab/gan-lab/blob/main/notebooks/08_conditional_gan.ipynb)
