@@ -215,24 +215,30 @@ def agreement(predicted: torch.Tensor, requested: torch.Tensor, n_classes: int) 
     return {"overall": hit.mean().item(), "per_class": per_class}
 
 
+def by_class(real_features: torch.Tensor, real_labels: torch.Tensor, fake_features: torch.Tensor,
+             fake_labels: torch.Tensor, n_classes: int, what: str):
+    """``(c, real features of c, generated features of c)`` for every class, each with at
+    least 2 rows (``what`` names the measure in the error)."""
+    for side, feats, labels in (("real", real_features, real_labels),
+                                ("fake", fake_features, fake_labels)):
+        if len(feats) != len(labels):
+            raise ValueError(f"{len(feats)} {side} features but {len(labels)} {side} labels: "
+                             "give one label per image.")
+    for c in range(validate.positive_int(n_classes, "n_classes")):
+        real, fake = real_features[real_labels == c], fake_features[fake_labels == c]
+        if min(len(real), len(fake)) < 2:
+            raise ValueError(f"Class {c} has {len(real)} real and {len(fake)} generated images; "
+                             f"{what} needs at least 2 of each (many more for a stable number).")
+        yield c, real, fake
+
+
 def fid_per_class(real_features: torch.Tensor, real_labels: torch.Tensor,
                   fake_features: torch.Tensor, fake_labels: torch.Tensor, n_classes: int) -> list[float]:
     """FID between the real and the generated features of each class ``c`` separately."""
     from .metrics import fid
 
-    for what, feats, labels in (("real", real_features, real_labels),
-                                ("fake", fake_features, fake_labels)):
-        if len(feats) != len(labels):
-            raise ValueError(f"{len(feats)} {what} features but {len(labels)} {what} labels: "
-                             "give one label per image.")
-    scores = []
-    for c in range(validate.positive_int(n_classes, "n_classes")):
-        real, fake = real_features[real_labels == c], fake_features[fake_labels == c]
-        if min(len(real), len(fake)) < 2:
-            raise ValueError(f"Class {c} has {len(real)} real and {len(fake)} generated images; "
-                             "FID needs at least 2 of each (many more for a stable number).")
-        scores.append(fid(real, fake))
-    return scores
+    return [fid(real, fake) for _, real, fake in
+            by_class(real_features, real_labels, fake_features, fake_labels, n_classes, "FID")]
 
 
 def spread_ratio(real_features: torch.Tensor, real_labels: torch.Tensor,
@@ -242,9 +248,7 @@ def spread_ratio(real_features: torch.Tensor, real_labels: torch.Tensor,
     generator whose samples of a class vary as much as the real ones; near 0 when ``z`` does
     nothing once ``y`` is fixed (collapse within the class, which class agreement cannot see)."""
     def mean_distance(features: torch.Tensor) -> float:
-        if len(features) < 2:
-            raise ValueError("spread_ratio needs at least 2 samples of every class.")
         return torch.pdist(features.double()).mean().item()
 
-    return [mean_distance(fake_features[fake_labels == c]) / mean_distance(real_features[real_labels == c])
-            for c in range(n_classes)]
+    return [mean_distance(fake) / mean_distance(real) for _, real, fake in
+            by_class(real_features, real_labels, fake_features, fake_labels, n_classes, "the spread ratio")]

@@ -221,8 +221,7 @@ show_images(direction_rows(G, directions, 2), nrow=7, size=5,
 # then the same for the 7):
 
 # %%
-if conditional:
-    Gc = load_pretrained(conditional)
+if conditional:   # Gc: the conditional generator loaded for the class morph above
     style_directions = explorer.principal_directions(Gc, k=4, n=settings.pick(full=2000, quick=300))
     show_images(torch.cat([direction_rows(Gc, style_directions, 2, y) for y in (3, 7)]), nrow=7, size=5,
                 title=f"{conditional}: directions 0-3 (rows) for a 3, then a 7; α = -3 … 3")
