@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from . import metrics, validate
+from .conditional import generate_per_class, is_conditional
 from .data import load_dataset
 from .features import extract, load_classifier
 
@@ -49,6 +50,21 @@ def generate(generator: nn.Module, n: int, seed: int = 0, batch_size: int = 500)
     out = torch.cat([generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)])
     generator.train(was_training)
     return out
+
+
+def sample(generator: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
+    """``n`` images from the generator's distribution: ``G(z)`` for an unconditional G; for a
+    conditional ``G(z, y)`` its marginal ``p_g(x) = Σ_y p(y) p_g(x | y)`` with uniform classes,
+    ``n / K`` images of each of the K classes (so the record of a conditional G compares with
+    the same test images as an unconditional one)."""
+    if not is_conditional(generator):
+        return generate(generator, n, seed)
+    n = validate.positive_int(n, "n")
+    if n % generator.n_classes:
+        raise ValueError(f"The marginal of a conditional generator takes the same number of images "
+                         f"of each of its {generator.n_classes} classes: n must be a multiple of "
+                         f"{generator.n_classes}, got {n}.")
+    return generate_per_class(generator, n // generator.n_classes, seed)[0]
 
 
 def nearest_distance(queries: torch.Tensor, pool: torch.Tensor, exclude_self: bool = False,
@@ -129,7 +145,7 @@ def generator_record(generator: nn.Module, dataset: str, train_images: torch.Ten
     test_images = test_images if test_images is not None else load_dataset(dataset, "test").images
     reference = random_subset(test_images, n, seed)
     real = random_subset(train_images, n, seed + 1)
-    samples = generate(generator, n, seed + 2)
+    samples = sample(generator, n, seed + 2)
     ref_f, _ = extract(classifier, reference)
     real_f, real_p = extract(classifier, real)
     fake_f, fake_p = extract(classifier, samples)

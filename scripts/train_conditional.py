@@ -13,7 +13,10 @@ get the real batch's labels), then measures on held-out data:
   class) next to the real floor (``n`` real train vs ``n`` real test images of that class);
 * the spread ratio per class (:func:`gan_lab.conditional.spread_ratio`): how far apart a
   class's samples lie in those features, relative to real images of the class (near 0 when
-  ``z`` does nothing once ``y`` is fixed).
+  ``z`` does nothing once ``y`` is fixed);
+* the record of its marginal, as for the unconditional generators
+  (:func:`gan_lab.records.generator_record`: 500 images of each class, n = 5,000 against
+  random test images, the real floor, and the memorization check against the train split).
 
 The recipe: the course's non-saturating loss and Adam(2e-4, 0.5), batch 64, and the EMA of
 G's weights (decay 0.995) as the shipped generator, as for the unconditional generators.
@@ -33,14 +36,14 @@ import torch
 
 from gan_lab import load_dataset, seed_everything
 from gan_lab.checkpoint import save_generator
-from gan_lab.conditional import (ConditionalDiscriminator, ConditionalGenerator, agreement,
-                                 fid_per_class, generate_per_class, spread_ratio)
-from gan_lab.data import BatchSource
+from gan_lab.conditional import agreement, fid_per_class, generate_per_class, spread_ratio
 from gan_lab.features import extract, load_classifier
-from gan_lab.train import Trainer, recent_mean
+from gan_lab.recipes import RecipeRun, get_recipe
+from gan_lab.records import generator_record
+from gan_lab.train import recent_mean
 
 OUT = Path(__file__).resolve().parent.parent / "gan_lab" / "weights"
-RECIPE = dict(width=32, head="projection", steps=18_000, batch_size=64, ema_decay=0.995)
+RECIPE = get_recipe("cgan")   # gan_lab.recipes: width 32, projection D, batch 64, EMA 0.995, 18,000 steps
 
 
 def measure(generator, dataset: str, n_per_class: int = 1000, seed: int = 1) -> dict:
@@ -63,6 +66,7 @@ def measure(generator, dataset: str, n_per_class: int = 1000, seed: int = 1) -> 
     real = agreement(test_p.argmax(1), test.labels, 10)
     r4 = lambda v: round(v, 4)  # noqa: E731
     return {
+        "marginal": generator_record(generator, dataset, train.images, n=5000, seed=0),
         "n_per_class": n_per_class, "classes": list(test.classes),
         "generated_agreement": r4(gen["overall"]), "generated_agreement_per_class": [r4(a) for a in gen["per_class"]],
         "classifier_test_accuracy": r4(real["overall"]), "classifier_test_accuracy_per_class": [r4(a) for a in real["per_class"]],
@@ -78,10 +82,9 @@ def train(dataset: str, seed: int, steps: int, threads: int) -> None:
     torch.set_num_threads(threads)
     data = load_dataset(dataset, "train")
     seed_everything(seed)
-    G = ConditionalGenerator(width=RECIPE["width"], n_classes=len(data.classes))
-    D = ConditionalDiscriminator(width=RECIPE["width"], n_classes=len(data.classes), head=RECIPE["head"])
-    source = BatchSource(data.images, RECIPE["batch_size"], seed=seed, labels=data.labels)
-    trainer = Trainer(G, D, source, "non-saturating", seed=seed, ema_decay=RECIPE["ema_decay"])
+    recipe = get_recipe("cgan", steps=steps)
+    run = RecipeRun(recipe, data.images, seed=seed, labels=data.labels)
+    trainer, G, D = run.trainer, run.trainer.generator, run.trainer.bare_discriminator
     wall, cpu = time.perf_counter(), time.process_time()
     trainer.train(steps, progress=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -89,8 +92,8 @@ def train(dataset: str, seed: int, steps: int, threads: int) -> None:
     meta = {
         "model": "cgan", "generator": type(G).__name__, "generator_config": G.config,
         "discriminator": type(D).__name__, "discriminator_config": D.config,
-        "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": RECIPE["batch_size"],
-        "loss": trainer.loss.name, "steps": steps, "seed": seed, "ema_decay": RECIPE["ema_decay"],
+        "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": recipe.batch_size,
+        "loss": trainer.loss.name, "steps": steps, "seed": seed, "ema_decay": recipe.ema_decay,
         "train_seconds": round(wall, 1), "train_cpu_seconds": round(cpu, 1),
         "last_500_steps": {k: round(v, 4) for k, v in tail.items() if k not in ("step", "seconds")},
         "torch": str(torch.__version__), "machine": f"{platform.machine()}, {threads} threads (shared CPU)",
@@ -117,14 +120,15 @@ def remeasure(dataset: str) -> None:
     meta = json.loads(path.read_text())
     meta["evaluation"] = measure(load_pretrained(f"cgan-{dataset}"), dataset)
     path.write_text(json.dumps(meta, indent=2) + "\n")
-    print(f"{path.name}: {json.dumps({k: v for k, v in meta['evaluation'].items() if 'per_class' not in k})}")
+    print(f"{path.name}: {json.dumps({k: v for k, v in meta['evaluation'].items() if 'per_class' not in k})}",
+          flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", type=int, default=RECIPE["steps"])
+    parser.add_argument("--steps", type=int, default=RECIPE.steps)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 on a shared CPU)")
     parser.add_argument("--measure-only", action="store_true",
                         help="only measure the shipped generator again and update its record")

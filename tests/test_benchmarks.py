@@ -66,11 +66,25 @@ def test_time_to_quality_tiny_budget(capsys):
     assert ttq.first_time_at_or_below([(1.0, 5, 9.0), (2.0, 9, 4.0), (3.0, 12, 5.0)], 5.0) == 2.0
     assert ttq.first_time_at_or_below([(1.0, 5, 9.0)], 5.0) is None
     try:
-        result = ttq.main(["--seconds", "0.5", "--points", "2", "--n", "64"])
+        result = ttq.main(["--seconds", "0.5", "--points", "2", "--n", "60"])
     except DatasetNotFoundError:
         import pytest
         pytest.skip("MNIST train split not available")
     out = capsys.readouterr().out
     assert out.count("FID") >= 4 and "\r" not in out          # plain lines, no progress bars
-    assert [len(c) for c in result["curves"].values()] == [2, 2]
+    assert [len(c) for c in result["curves"].values()] == [2, 2, 2]
+    assert set(result) >= {"speedup", "speedup_with_labels"}
     assert all(t > 0 and steps >= 1 for c in result["curves"].values() for t, steps, _ in c)
+
+
+def test_unconditional_vs_labels_pilot_runs_every_variant():
+    from gan_lab.data import DatasetNotFoundError
+
+    pilot = _load("unconditional_vs_labels")
+    try:
+        rows = pilot.main(["--steps", "2", "--n", "60", "--only", *pilot.VARIANTS])
+    except DatasetNotFoundError:
+        import pytest
+        pytest.skip("MNIST train split not available")
+    assert [r["variant"] for r in rows] == pilot.VARIANTS
+    assert all(r["FID"] > 0 and 0 <= r["precision"] <= 1 for r in rows)

@@ -1,0 +1,105 @@
+"""What closes the gap between an unconditional DCGAN and a conditional one? A pilot.
+
+Trains, one after another in this process, on the MNIST train split with one seed, for the
+same number of generator steps (default 3,000): the course's ``strong-dcgan`` (half-width
+DCGAN pair, batch norm in both, EMA 0.995 of G), three unconditional variants of it, and
+the conditional ``cgan`` recipe of notebook 08 (which also reads the labels). Each prints
+the FID, precision, recall and class KL of the EMA generator (n = 5,000 against random
+test images, the course classifier's features; for ``cgan`` its marginal, 500 per class)
+and the CPU seconds it trained.
+
+    python benchmarks/unconditional_vs_labels.py                  # ~25 CPU-minutes
+    python benchmarks/unconditional_vs_labels.py --steps 200 --only strong-dcgan cgan
+
+Variants: ``+minibatch-stddev`` (D sees the batch's spread, Karras et al., 2018),
+``+r1`` (no batch norm in D, the R1 penalty γ = 1, Mescheder et al., 2018), and
+``pixel-norm-G`` (G normalizes each example as the conditional G does, instead of batch norm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import torch
+
+from gan_lab import load_dataset, seed_everything
+from gan_lab.features import extract, load_classifier
+from gan_lab.models import DCGANDiscriminator, DCGANGenerator
+from gan_lab.recipes import RecipeRun, get_recipe
+from gan_lab.records import TARGETS, random_subset, sample
+from gan_lab import metrics
+
+
+class PixelNormG(torch.nn.Module):
+    """The conditional generator with one class: an unconditional G with pixel norm."""
+
+    def __init__(self):
+        super().__init__()
+        from gan_lab.conditional import ConditionalGenerator
+        self.G = ConditionalGenerator(n_classes=1, width=32)
+        self.latent_dim = self.G.latent_dim
+
+    def forward(self, z):
+        return self.G(z, torch.zeros(len(z), dtype=torch.long, device=z.device))
+
+
+def build(variant: str, images, labels, seed: int):
+    """A RecipeRun of ``variant``: a named recipe, or strong-dcgan with one change."""
+    if variant == "cgan":
+        return RecipeRun(get_recipe("cgan"), images, seed=seed, labels=labels)
+    run = RecipeRun(get_recipe("strong-dcgan"), images, seed=seed)
+    if variant == "strong-dcgan":
+        return run
+    from gan_lab.train import Trainer
+    torch.manual_seed(seed)
+    G = PixelNormG() if variant == "pixel-norm-G" else DCGANGenerator(width=32)
+    D = DCGANDiscriminator(width=32, batch_norm=variant != "+r1")
+    options = {"+minibatch-stddev": {"minibatch": "stddev"}, "+r1": {"r1_gamma": 1.0},
+               "pixel-norm-G": {}}[variant]
+    run.trainer = Trainer(G, D, run.trainer.data, "non-saturating", ema_decay=0.995, seed=seed, **options)
+    return run
+
+
+VARIANTS = ["strong-dcgan", "+minibatch-stddev", "+r1", "pixel-norm-G", "cgan"]
+
+
+def main(argv=None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--only", nargs="+", choices=VARIANTS, default=VARIANTS)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    train, test = load_dataset("mnist", "train"), load_dataset("mnist", "test")
+    classifier = load_classifier("mnist")
+    reference, _ = extract(classifier, random_subset(test.images, args.n, args.seed))
+    floor_f, _ = extract(classifier, random_subset(train.images, args.n, args.seed + 1))
+    floor = metrics.fid(reference, floor_f)
+    print(f"MNIST, {args.steps} steps each, seed {args.seed}, {args.threads} thread(s); "
+          f"FID at n = {args.n} vs test (real floor {floor:.2f}; target <= {TARGETS['fid_over_floor']:g}x)",
+          flush=True)
+    rows = []
+    for variant in args.only:
+        seed_everything(args.seed)
+        run = build(variant, train.images, train.labels, args.seed)
+        start = time.process_time()
+        for _ in range(args.steps):
+            run.step()
+        cpu = time.process_time() - start
+        features, probs = extract(classifier, sample(run.result(), args.n, args.seed + 2))
+        precision, recall = metrics.precision_recall(reference, features, k=3)
+        row = {"variant": variant, "cpu_s": round(cpu), "FID": round(metrics.fid(reference, features), 1),
+               "x_floor": round(metrics.fid(reference, features) / floor, 1),
+               "precision": round(precision, 3), "recall": round(recall, 3),
+               "class_KL": round(metrics.class_coverage(probs)["kl_to_uniform"], 4)}
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

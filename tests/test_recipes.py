@@ -1,0 +1,43 @@
+"""Recipes build the models they name and train them (tiny sizes)."""
+
+import pytest
+import torch
+
+from gan_lab.conditional import ConditionalGenerator
+from gan_lab.models import DCGANGenerator
+from gan_lab.recipes import RECIPES, RecipeRun, get_recipe
+
+
+def images_and_labels(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(n, 1, 28, 28, generator=g) * 2 - 1, torch.randint(0, 10, (n,), generator=g)
+
+
+def test_get_recipe_changes_fields_and_names_the_choices():
+    assert get_recipe("strong-dcgan", steps=3).steps == 3 and RECIPES["strong-dcgan"].steps == 17_000
+    with pytest.raises(ValueError, match="choose one of"):
+        get_recipe("strong")
+
+
+def test_unconditional_recipe_trains_and_delivers_an_eval_mode_average():
+    x, _ = images_and_labels()
+    run = RecipeRun(get_recipe("strong-dcgan", batch_size=8), x, seed=0)
+    before = [p.detach().clone() for p in run.trainer.generator.parameters()]
+    for _ in range(2):
+        run.step()
+    assert run.step_count == 2
+    assert any(not torch.equal(a, p) for a, p in zip(before, run.trainer.generator.parameters()))
+    G = run.result()
+    assert isinstance(G, DCGANGenerator) and not G.training
+    assert G(torch.randn(3, G.latent_dim)).shape == (3, 1, 28, 28)
+
+
+def test_conditional_recipe_needs_the_labels():
+    x, y = images_and_labels()
+    run = RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0, labels=y)
+    run.step()
+    G = run.result()
+    assert isinstance(G, ConditionalGenerator) and G.config["width"] == 32
+    assert G(torch.randn(2, G.latent_dim), torch.tensor([0, 9])).shape == (2, 1, 28, 28)
+    with pytest.raises(ValueError, match="needs data with labels"):
+        RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0).step()
