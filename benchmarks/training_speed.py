@@ -145,7 +145,7 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="also print the kernels that take most of a gan_lab step")
     args = parser.parse_args()
-    data = load_dataset("mnist", "test")
+    data = load_dataset("mnist", "train")
     pixels = ((data.images[:, 0] + 1) * 127.5).round().to(torch.uint8)   # the raw uint8 images
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {data!r}, "
           f"batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds, typical loop with "

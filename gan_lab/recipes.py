@@ -17,10 +17,11 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   than a CPU budget of minutes allows;
 - ``cgan``, the conditional GAN of notebook 08, which also reads the class labels (pass
   ``labels=`` to :class:`RecipeRun`). Labels are worth more than any unconditional trick the
-  course measured: after 3,000 steps on MNIST (one thread, seed 0, FID at n = 5,000 against
-  the test split) its marginal (500 images per class) scored FID 18.9 where ``strong-dcgan``
-  scored 180; minibatch stddev in D (168), R1 without batch norm in D (190) and pixel norm
-  instead of batch norm in G (1,348: collapse) did not close that gap.
+  course measured (``benchmarks/unconditional_vs_labels.py``: MNIST, 3,000 steps, one
+  thread, seed 0, FID at n = 5,000 against the test split, real floor 3.13): its marginal
+  (500 images per class) scored FID 21.3 where ``strong-dcgan`` scored 210; minibatch
+  stddev in D (197), R1 without batch norm in D (225) and pixel norm instead of batch norm
+  in G (1,436: collapse) did not close that gap.
 
 Measured records of the shipped generators: ``gan_lab.pretrained.describe(name)["record"]``.
 """
