@@ -31,9 +31,8 @@ from gan_lab.features import extract, load_classifier
 from gan_lab.recipes import RecipeRun, get_recipe
 from gan_lab.records import random_subset, sample
 
-# label: (recipe, uses the class labels?)
-RUNS = {"seeds": ("classic-mlp", False), "course": ("strong-dcgan", False),
-        "course+labels": ("cgan", True)}
+# label: recipe (a conditional recipe also reads the class labels)
+RUNS = {"seeds": "classic-mlp", "course": "strong-dcgan", "course+labels": "cgan"}
 
 
 def fid_curve(run: RecipeRun, seconds: float, points: int, classifier, reference_features,
@@ -67,6 +66,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     args = parser.parse_args(argv)
+    if args.n % 10:   # the conditional run's marginal takes n / 10 images of each digit
+        parser.error(f"--n must be a multiple of 10 (the label-reading run draws n / 10 images "
+                     f"of each digit), got {args.n}")
     if args.threads:
         torch.set_num_threads(args.threads)
     train = load_dataset("mnist", "train")
@@ -75,11 +77,12 @@ def main(argv=None) -> dict:
     print(f"MNIST train ({len(train)} images); FID of {args.n} samples vs {args.n} random test images; "
           f"{args.seconds:g} CPU s per recipe, {torch.get_num_threads()} threads", flush=True)
     curves = {}
-    for label, (name, labelled) in RUNS.items():
-        print(f"{label}: {name}{' (reads the labels)' if labelled else ''}: "
-              f"{get_recipe(name).describe()}", flush=True)
-        run = RecipeRun(get_recipe(name), train.images, seed=args.seed,
-                        labels=train.labels if labelled else None)
+    for label, name in RUNS.items():
+        recipe = get_recipe(name)
+        print(f"{label}: {name}{' (reads the labels)' if recipe.conditional else ''}: "
+              f"{recipe.describe()}", flush=True)
+        run = RecipeRun(recipe, train.images, seed=args.seed,
+                        labels=train.labels if recipe.conditional else None)
         curves[label] = fid_curve(run, args.seconds, args.points, classifier, reference, args.n,
                                   f"{label} ({name})")
     target = curves["seeds"][-1][2]
@@ -89,7 +92,7 @@ def main(argv=None) -> dict:
     for label in ("course", "course+labels"):
         t = first_time_at_or_below(curves[label], target)
         speedups[label] = t_seeds / t if t else None
-        print(f"  {label} ({RUNS[label][0]}): " + (f"after {t:.1f} CPU s: {t_seeds / t:.1f}x faster"
+        print(f"  {label} ({RUNS[label]}): " + (f"after {t:.1f} CPU s: {t_seeds / t:.1f}x faster"
               if t else "never within the budget"), flush=True)
     return {"curves": curves, "target": target, "speedup": speedups["course"],
             "speedup_with_labels": speedups["course+labels"]}

@@ -24,12 +24,13 @@ import time
 
 import torch
 
-from gan_lab import load_dataset, seed_everything
+from gan_lab import load_dataset, metrics, seed_everything
+from gan_lab.conditional import ConditionalGenerator
 from gan_lab.features import extract, load_classifier
 from gan_lab.models import DCGANDiscriminator, DCGANGenerator
 from gan_lab.recipes import RecipeRun, get_recipe
 from gan_lab.records import TARGETS, random_subset, sample
-from gan_lab import metrics
+from gan_lab.train import Trainer
 
 
 class PixelNormG(torch.nn.Module):
@@ -37,7 +38,6 @@ class PixelNormG(torch.nn.Module):
 
     def __init__(self):
         super().__init__()
-        from gan_lab.conditional import ConditionalGenerator
         self.G = ConditionalGenerator(n_classes=1, width=32)
         self.latent_dim = self.G.latent_dim
 
@@ -45,20 +45,25 @@ class PixelNormG(torch.nn.Module):
         return self.G(z, torch.zeros(len(z), dtype=torch.long, device=z.device))
 
 
-def build(variant: str, images, labels, seed: int):
-    """A RecipeRun of ``variant``: a named recipe, or strong-dcgan with one change."""
-    if variant == "cgan":
-        return RecipeRun(get_recipe("cgan"), images, seed=seed, labels=labels)
-    run = RecipeRun(get_recipe("strong-dcgan"), images, seed=seed)
-    if variant == "strong-dcgan":
-        return run
-    from gan_lab.train import Trainer
+# each variant: strong-dcgan with one change (models and Trainer options)
+CHANGES = {"+minibatch-stddev": ({}, {"minibatch": "stddev"}),
+           "+r1": ({"batch_norm": False}, {"r1_gamma": 1.0}),
+           "pixel-norm-G": ({}, {})}
+
+
+def build(variant: str, images, labels, seed: int) -> RecipeRun:
+    """A run of ``variant``: a named recipe, or ``strong-dcgan`` with one change."""
+    if variant in ("strong-dcgan", "cgan"):
+        recipe = get_recipe(variant)
+        return RecipeRun(recipe, images, seed=seed, labels=labels if recipe.conditional else None)
+    recipe = get_recipe("strong-dcgan")
+    run = RecipeRun(recipe, images, seed=seed)              # its data source, seeds and EMA decay
+    d_changes, options = CHANGES[variant]
     torch.manual_seed(seed)
-    G = PixelNormG() if variant == "pixel-norm-G" else DCGANGenerator(width=32)
-    D = DCGANDiscriminator(width=32, batch_norm=variant != "+r1")
-    options = {"+minibatch-stddev": {"minibatch": "stddev"}, "+r1": {"r1_gamma": 1.0},
-               "pixel-norm-G": {}}[variant]
-    run.trainer = Trainer(G, D, run.trainer.data, "non-saturating", ema_decay=0.995, seed=seed, **options)
+    G = PixelNormG() if variant == "pixel-norm-G" else DCGANGenerator(**recipe.generator_config)
+    D = DCGANDiscriminator(**{**recipe.discriminator_config, **d_changes})
+    run.trainer = Trainer(G, D, run.trainer.data, recipe.loss, lr_d=recipe.lr_d, lr_g=recipe.lr_g,
+                          betas=recipe.betas, ema_decay=recipe.ema_decay, seed=seed, **options)
     return run
 
 
@@ -92,8 +97,8 @@ def main(argv=None) -> list[dict]:
         cpu = time.process_time() - start
         features, probs = extract(classifier, sample(run.result(), args.n, args.seed + 2))
         precision, recall = metrics.precision_recall(reference, features, k=3)
-        row = {"variant": variant, "cpu_s": round(cpu), "FID": round(metrics.fid(reference, features), 1),
-               "x_floor": round(metrics.fid(reference, features) / floor, 1),
+        fid = metrics.fid(reference, features)
+        row = {"variant": variant, "cpu_s": round(cpu), "FID": round(fid, 1), "x_floor": round(fid / floor, 1),
                "precision": round(precision, 3), "recall": round(recall, 3),
                "class_KL": round(metrics.class_coverage(probs)["kl_to_uniform"], 4)}
         print(json.dumps(row), flush=True)

@@ -16,14 +16,17 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ``strong-dcgan`` (FID 367 vs 309 at n = 1,000): spectral norm pays off over longer runs
   than a CPU budget of minutes allows;
 - ``cgan``, the conditional GAN of notebook 08, which also reads the class labels (pass
-  ``labels=`` to :class:`RecipeRun`). Labels are worth more than any unconditional trick the
-  course measured (``benchmarks/unconditional_vs_labels.py``: MNIST, 3,000 steps, one
+  ``labels=`` to :class:`RecipeRun`). On MNIST labels are worth more than any unconditional
+  trick the course measured (``benchmarks/unconditional_vs_labels.py``: MNIST, 3,000 steps, one
   thread, seed 0, FID at n = 5,000 against the test split, real floor 3.13): its marginal
   (500 images per class) scored FID 21.3 where ``strong-dcgan`` scored 210; minibatch
   stddev in D (197), R1 without batch norm in D (225) and pixel norm instead of batch norm
-  in G (1,436: collapse) did not close that gap.
+  in G (1,436: collapse) did not close that gap. Not on Fashion-MNIST: there the shipped
+  ``cgan-fashion-mnist`` collapsed two classes, and its marginal scores worse than
+  ``dcgan-fashion-mnist`` (FID 56x against 36x the floor).
 
-Measured records of the shipped generators: ``gan_lab.pretrained.describe(name)["record"]``.
+Measured records of the shipped generators: ``gan_lab.pretrained.describe(name)["record"]``
+(for the conditional ``cgan-*``: ``["evaluation"]``, its marginal in ``["evaluation"]["marginal"]``).
 """
 
 from __future__ import annotations
@@ -56,6 +59,11 @@ class Recipe:
     ema_decay: float | None = None                   # None: ship the last G, not an average
     steps: int = 5000                                # generator steps
 
+    @property
+    def conditional(self) -> bool:
+        """True when the generator is ``G(z, y)``: training then needs the class labels."""
+        return self.generator.startswith("Conditional")
+
     def describe(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
@@ -80,9 +88,9 @@ RECIPES: dict[str, Recipe] = {
                              generator_config={"width": 32},
                              discriminator_config={"width": 32, "batch_norm": False},
                              spectral_norm=True, lr_g=2e-4, lr_d=4e-4, ema_decay=0.995, steps=2000),
-    # the conditional GAN of notebook 08 (needs labels): the strong recipe's half-width pair with
-    # the class as an embedding at G's input and a projection D (Miyato & Koyama, 2018); it
-    # trains the shipped cgan-* (scripts/train_conditional.py)
+    # the conditional GAN of notebook 08 (needs labels): a generator with the class embedding
+    # at its input and pixel norm, a projection D (Miyato & Koyama, 2018), both of the strong
+    # recipe's half width; it trains the shipped cgan-* (scripts/train_conditional.py)
     "cgan": Recipe("ConditionalGenerator", "ConditionalDiscriminator",
                    generator_config={"width": 32}, discriminator_config={"width": 32, "head": "projection"},
                    ema_decay=0.995, steps=18_000),
@@ -108,11 +116,15 @@ class RecipeRun:
     def __init__(self, recipe: Recipe, images: torch.Tensor, seed: int = 0,
                  labels: torch.Tensor | None = None):
         self.recipe = recipe
+        if (labels is None) == recipe.conditional:
+            raise ValueError(f"The recipe {recipe.generator} is "
+                             + ("conditional: pass the class labels, RecipeRun(recipe, images, labels=labels)."
+                                if recipe.conditional else
+                                "unconditional: it learns p(x) from the images alone; leave out labels=."))
         torch.manual_seed(seed)
         G = models.build(recipe.generator, dict(recipe.generator_config))
         D = models.build(recipe.discriminator, dict(recipe.discriminator_config))
-        source = BatchSource(images, recipe.batch_size, seed=seed,
-                             **({} if labels is None else {"labels": labels}))
+        source = BatchSource(images, recipe.batch_size, seed=seed, labels=labels)
         self.trainer = Trainer(G, D, source, recipe.loss,
                                lr_d=recipe.lr_d, lr_g=recipe.lr_g, betas=recipe.betas,
                                spectral_norm=recipe.spectral_norm, ema_decay=recipe.ema_decay,

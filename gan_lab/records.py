@@ -137,7 +137,8 @@ def generator_record(generator: nn.Module, dataset: str, train_images: torch.Ten
                      test_images: torch.Tensor | None = None, kid_subsets: int = 100) -> dict:
     """The record of ``generator`` trained on ``train_images`` of ``dataset``.
 
-    ``n`` samples vs ``n`` random test images: FID, KID, precision, recall (k = 3), class KL;
+    ``n`` samples (:func:`sample`: for a conditional G its marginal, ``n / K`` of each class)
+    vs ``n`` random test images: FID, KID, precision, recall (k = 3), class KL;
     the floor: ``n`` random train images vs the same test images; the ratio FID / floor FID;
     the memorization check against ``train_images``; and which targets are met.
     """

@@ -18,8 +18,8 @@ get the real batch's labels), then measures on held-out data:
   (:func:`gan_lab.records.generator_record`: 500 images of each class, n = 5,000 against
   random test images, the real floor, and the memorization check against the train split).
 
-The recipe: the course's non-saturating loss and Adam(2e-4, 0.5), batch 64, and the EMA of
-G's weights (decay 0.995) as the shipped generator, as for the unconditional generators.
+The recipe is ``cgan`` in :mod:`gan_lab.recipes`; the EMA of G's weights is the shipped
+generator, as for the unconditional generators.
 
 Writes ``gan_lab/weights/cgan-{dataset}.pt`` (generator only) and a ``.json`` record beside it.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 import torch
 
 from gan_lab import load_dataset, seed_everything
-from gan_lab.checkpoint import save_generator
+from gan_lab.checkpoint import load, save, save_generator
 from gan_lab.conditional import agreement, fid_per_class, generate_per_class, spread_ratio
 from gan_lab.features import extract, load_classifier
 from gan_lab.recipes import RecipeRun, get_recipe
@@ -43,7 +43,7 @@ from gan_lab.records import generator_record
 from gan_lab.train import recent_mean
 
 OUT = Path(__file__).resolve().parent.parent / "gan_lab" / "weights"
-RECIPE = get_recipe("cgan")   # gan_lab.recipes: width 32, projection D, batch 64, EMA 0.995, 18,000 steps
+RECIPE = "cgan"   # the recipe in gan_lab.recipes
 
 
 def measure(generator, dataset: str, n_per_class: int = 1000, seed: int = 1) -> dict:
@@ -66,7 +66,8 @@ def measure(generator, dataset: str, n_per_class: int = 1000, seed: int = 1) -> 
     real = agreement(test_p.argmax(1), test.labels, 10)
     r4 = lambda v: round(v, 4)  # noqa: E731
     return {
-        "marginal": generator_record(generator, dataset, train.images, n=5000, seed=0),
+        # the same n, test images and floor (seed 0) as the unconditional generators' records
+        "marginal": generator_record(generator, dataset, train.images, n=500 * len(test.classes), seed=0),
         "n_per_class": n_per_class, "classes": list(test.classes),
         "generated_agreement": r4(gen["overall"]), "generated_agreement_per_class": [r4(a) for a in gen["per_class"]],
         "classifier_test_accuracy": r4(real["overall"]), "classifier_test_accuracy_per_class": [r4(a) for a in real["per_class"]],
@@ -82,7 +83,7 @@ def train(dataset: str, seed: int, steps: int, threads: int) -> None:
     torch.set_num_threads(threads)
     data = load_dataset(dataset, "train")
     seed_everything(seed)
-    recipe = get_recipe("cgan", steps=steps)
+    recipe = get_recipe(RECIPE, steps=steps)
     run = RecipeRun(recipe, data.images, seed=seed, labels=data.labels)
     trainer, G, D = run.trainer, run.trainer.generator, run.trainer.bare_discriminator
     wall, cpu = time.perf_counter(), time.process_time()
@@ -90,7 +91,8 @@ def train(dataset: str, seed: int, steps: int, threads: int) -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     tail = recent_mean(trainer.history, 500)
     meta = {
-        "model": "cgan", "generator": type(G).__name__, "generator_config": G.config,
+        "model": "cgan", "recipe": RECIPE, "recipe_settings": recipe.describe(),
+        "generator": type(G).__name__, "generator_config": G.config,
         "discriminator": type(D).__name__, "discriminator_config": D.config,
         "data": f"{data.name}/{data.split}", "images": len(data), "batch_size": recipe.batch_size,
         "loss": trainer.loss.name, "steps": steps, "seed": seed, "ema_decay": recipe.ema_decay,
@@ -100,7 +102,7 @@ def train(dataset: str, seed: int, steps: int, threads: int) -> None:
         "command": f"python scripts/train_conditional.py {dataset} --seed {seed} --steps {steps} "
                    f"--threads {threads}",
     }
-    generator = trainer.ema_generator()                    # the average of G's weights, eval mode
+    generator = run.result()                               # the average of G's weights, eval mode
     meta["evaluation"] = measure(generator, dataset)
     stem = OUT / f"cgan-{data.name}"
     save_generator(generator, stem.with_suffix(".pt"), meta)
@@ -117,8 +119,10 @@ def remeasure(dataset: str) -> None:
     from gan_lab.pretrained import load_pretrained
 
     path = OUT / f"cgan-{dataset}.json"
-    meta = json.loads(path.read_text())
+    obj = load(path.with_suffix(".pt"))                   # weights and the meta stored with them
+    meta = obj["meta"]
     meta["evaluation"] = measure(load_pretrained(f"cgan-{dataset}"), dataset)
+    save({**obj, "meta": meta}, path.with_suffix(".pt"))
     path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"{path.name}: {json.dumps({k: v for k, v in meta['evaluation'].items() if 'per_class' not in k})}",
           flush=True)
@@ -128,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", type=int, default=RECIPE.steps)
+    parser.add_argument("--steps", type=int, default=get_recipe(RECIPE).steps)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 on a shared CPU)")
     parser.add_argument("--measure-only", action="store_true",
                         help="only measure the shipped generator again and update its record")

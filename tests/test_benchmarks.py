@@ -63,6 +63,10 @@ def test_time_to_quality_tiny_budget(capsys):
     from gan_lab.data import DatasetNotFoundError
 
     ttq = _load("time_to_quality")
+    import pytest
+
+    with pytest.raises(SystemExit):          # refused before any training: not a multiple of 10
+        ttq.main(["--seconds", "100", "--n", "64"])
     assert ttq.first_time_at_or_below([(1.0, 5, 9.0), (2.0, 9, 4.0), (3.0, 12, 5.0)], 5.0) == 2.0
     assert ttq.first_time_at_or_below([(1.0, 5, 9.0)], 5.0) is None
     try:

@@ -22,7 +22,8 @@ def test_pretrained_generator_loads_safely_and_samples(name):
     assert (x[0] - x[1]).abs().mean() > 0.05  # different noise, different digit
 
 
-@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist", "dcgan-fashion-mnist"])
+@pytest.mark.parametrize("name", ["mlp-mnist", "dcgan-mnist", "dcgan-fashion-mnist",
+                                  "cgan-mnist", "cgan-fashion-mnist"])
 def test_training_record_is_beside_the_weights(name):
     record = pretrained.describe(name)
     for key in ("data", "steps", "seed", "train_seconds", "command", "loss"):

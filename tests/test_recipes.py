@@ -39,5 +39,7 @@ def test_conditional_recipe_needs_the_labels():
     G = run.result()
     assert isinstance(G, ConditionalGenerator) and G.config["width"] == 32
     assert G(torch.randn(2, G.latent_dim), torch.tensor([0, 9])).shape == (2, 1, 28, 28)
-    with pytest.raises(ValueError, match="needs data with labels"):
-        RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0).step()
+    with pytest.raises(ValueError, match="conditional: pass the class labels"):
+        RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0)
+    with pytest.raises(ValueError, match="unconditional: .* leave out labels="):
+        RecipeRun(get_recipe("strong-dcgan", batch_size=8), x, seed=0, labels=y)
