@@ -537,20 +537,19 @@ assert memorized_precision == 1.0 and memorized_recall <= 10 / n + 1e-12
 # (notebook 07 is about that failure).
 # %% [markdown]
 # **How to read the table.** Look at the step counts first: on an equal clock the
-# Wasserstein variants got several times fewer generator updates (5 critic steps each, and
-# for WGAN-GP a second backward pass for the penalty: compare the ms/step column). In this
-# render that budget did not get them past noise: the clipped WGAN's samples above are a flat
-# grey texture (precision 0, class KL at its maximum $\log 10 \approx 2.303$: every sample
-# classified as one digit), and WGAN-GP's show the first blocky strokes but no digits yet
-# (recall 0, class KL near the maximum). Published WGAN-GP results train for far longer,
-# so this says "not within this budget", not "worse loss". The four variants with one
-# critic step per generator step draw digit-like strokes and reach recall between about 0.2
-# and 0.36: they cover part of the data, none of it well (the floor's recall is 0.88).
-# Among those four, KID puts non-saturating and LSGAN about two to three KID standard
-# deviations ahead of minimax and hinge, while FID orders them LSGAN, hinge,
-# non-saturating, minimax: the metrics disagree, and with one seed a gap of a few standard
-# deviations is a hint, not a verdict (run the notebook with `GAN_LAB_SEED=1, 2, ...` to
-# see the spread).
+# Wasserstein variants got three to six times fewer generator updates (5 critic steps each,
+# and for WGAN-GP a second backward pass for the penalty: compare the ms/step column). In
+# this render that budget did not get them past noise: the clipped WGAN's samples above are
+# a flat grey texture (precision 0, class KL at its maximum $\log 10 \approx 2.303$: every
+# sample classified as one digit), and WGAN-GP's show the first blocky strokes but no
+# digits yet (recall 0, class KL near the maximum). Published WGAN-GP results train for far
+# longer, so this says "not within this budget", not "worse loss". The four variants with
+# one critic step per generator step draw digit-like strokes and reach recall of about 0.2:
+# they cover part of the data, none of it well (the floor's recall is 0.88). Among those
+# four, KID and FID give the same order, hinge, non-saturating, minimax, LSGAN, but only
+# LSGAN is clearly behind (about three KID standard deviations); the first three are within
+# one and a half. With one seed a gap of a few standard deviations is a hint, not a
+# verdict (run the notebook with `GAN_LAB_SEED=1, 2, ...` to see the spread).
 #
 # **Which to choose.** The published large-scale comparison (Lucic et al., 2018) found no
 # loss consistently better than the non-saturating one once each was tuned, so:
@@ -563,8 +562,8 @@ assert memorized_precision == 1.0 and memorized_recall <= 10 / n + 1e-12
 #   and keep batch norm out of the critic;
 # - avoid the **saturating** minimax loss (section 4 of notebook 01 and section 2 above:
 #   its push vanishes when the discriminator wins), even though a short run like this one,
-#   where $D$ never gets far ahead, cannot show it: here it is last by FID, third by KID,
-#   and has the highest precision of the four one-step rows; and avoid
+#   where $D$ never gets far ahead, cannot show it: here it lands in the middle of the
+#   four one-step rows; and avoid
 #   **weight clipping** (section 3); **LSGAN** is a reasonable alternative with smooth
 #   gradients.
 
