@@ -27,7 +27,7 @@ import torch
 from gan_lab import load_dataset, metrics, seed_everything
 from gan_lab.conditional import ConditionalGenerator
 from gan_lab.features import extract, load_classifier
-from gan_lab.models import DCGANDiscriminator, DCGANGenerator
+from gan_lab.models import DCGANDiscriminator
 from gan_lab.recipes import RecipeRun, get_recipe
 from gan_lab.records import TARGETS, random_subset, sample
 from gan_lab.train import Trainer
@@ -45,25 +45,25 @@ class PixelNormG(torch.nn.Module):
         return self.G(z, torch.zeros(len(z), dtype=torch.long, device=z.device))
 
 
-# each variant: strong-dcgan with one change (models and Trainer options)
-CHANGES = {"+minibatch-stddev": ({}, {"minibatch": "stddev"}),
-           "+r1": ({"batch_norm": False}, {"r1_gamma": 1.0}),
-           "pixel-norm-G": ({}, {})}
+# each variant: strong-dcgan with one change
+CHANGES = {"+minibatch-stddev": {"trainer_options": {"minibatch": "stddev"}},
+           "+r1": {"discriminator_config": {"width": 32, "batch_norm": False},
+                   "trainer_options": {"r1_gamma": 1.0}}}
 
 
 def build(variant: str, images, labels, seed: int) -> RecipeRun:
     """A run of ``variant``: a named recipe, or ``strong-dcgan`` with one change."""
-    if variant in ("strong-dcgan", "cgan"):
-        recipe = get_recipe(variant)
-        return RecipeRun(recipe, images, seed=seed, labels=labels if recipe.conditional else None)
+    if variant == "cgan":
+        return RecipeRun(get_recipe("cgan"), images, seed=seed, labels=labels)
+    if variant != "pixel-norm-G":
+        return RecipeRun(get_recipe("strong-dcgan", **CHANGES.get(variant, {})), images, seed=seed)
+    # G is not a recipe's model class: build strong-dcgan's run, then train PixelNormG in it
     recipe = get_recipe("strong-dcgan")
-    run = RecipeRun(recipe, images, seed=seed)              # its data source, seeds and EMA decay
-    d_changes, options = CHANGES[variant]
+    run = RecipeRun(recipe, images, seed=seed)
     torch.manual_seed(seed)
-    G = PixelNormG() if variant == "pixel-norm-G" else DCGANGenerator(**recipe.generator_config)
-    D = DCGANDiscriminator(**{**recipe.discriminator_config, **d_changes})
-    run.trainer = Trainer(G, D, run.trainer.data, recipe.loss, lr_d=recipe.lr_d, lr_g=recipe.lr_g,
-                          betas=recipe.betas, ema_decay=recipe.ema_decay, seed=seed, **options)
+    D = DCGANDiscriminator(**recipe.discriminator_config)
+    run.trainer = Trainer(PixelNormG(), D, run.trainer.data, recipe.loss, lr_d=recipe.lr_d,
+                          lr_g=recipe.lr_g, betas=recipe.betas, ema_decay=recipe.ema_decay, seed=seed)
     return run
 
 

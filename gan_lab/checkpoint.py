@@ -128,8 +128,8 @@ def model_record(model: nn.Module) -> dict[str, Any]:
             "state": model.state_dict()}
 
 
-def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> None:
-    """Load ``record`` into ``model`` after checking the architecture matches."""
+def check_architecture(model: nn.Module, record: dict[str, Any], what: str) -> None:
+    """The record names ``model``'s class and config (:class:`CheckpointError` if not)."""
     _check_record(record, what)
     mine = (type(model).__name__, dict(getattr(model, "config", {})))
     theirs = (record["class"], dict(record["config"]))
@@ -138,6 +138,11 @@ def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> Non
             f"The checkpoint's {what} is {theirs[0]}({theirs[1]}), but this one is "
             f"{mine[0]}({mine[1]}). Build the same architecture, or use "
             "Trainer.from_checkpoint(path, data), which rebuilds it.")
+
+
+def load_model_state(model: nn.Module, record: dict[str, Any], what: str) -> None:
+    """Load ``record`` into ``model`` after checking the architecture matches."""
+    check_architecture(model, record, what)
     load_weights(model, record, what)
 
 

@@ -117,6 +117,10 @@ class ConditionalGenerator(nn.Module):
             given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
             raise ValueError(f"ConditionalGenerator expects one class embedding per noise vector, "
                              f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
+        return self._generate(z, e)
+
+    def _generate(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """G's layers for checked ``z`` and ``e``."""
         h = torch.relu(self.norm0(self.project(torch.cat([z, e], dim=1)), e))   # (B, 2w*49)
         h = torch.relu(self.norm1(self.up1(h.view(len(z), -1, 7, 7)), e))      # (B, w, 14, 14)
         return torch.tanh(self.up2(h))                                           # (B, C, 28, 28)
@@ -124,7 +128,7 @@ class ConditionalGenerator(nn.Module):
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))
         check_labels(y, len(z), self.n_classes)
-        return self.forward_embedding(z, self.embedding(y))
+        return self._generate(z, self.embedding(y))
 
 
 class ConditionalDiscriminator(nn.Module):

@@ -105,7 +105,8 @@ def generate(generator: torch.nn.Module, n: int, seed: int = 0, batch_size: int 
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(validate.seed(seed)))
     was_training = generator.training
     generator.eval()
-    device = next(generator.parameters()).device
+    tensors = [*generator.parameters(), *generator.buffers()]     # (a model may hold no weights)
+    device = tensors[0].device if tensors else torch.device("cpu")
     out = torch.cat([generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)])
     generator.train(was_training)
     return out

@@ -13,7 +13,7 @@ import math
 import torch
 from torch import nn
 
-from .validate import image_batch, latent_batch, positive_int, positive_ints
+from .validate import batch_norm_batch, image_batch, latent_batch, positive_int, positive_ints
 from .validate import sizes as check_sizes
 
 
@@ -139,8 +139,9 @@ class DCGANGenerator(nn.Module):
         dcgan_init(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        latent_batch(z, self.latent_dim, "DCGANGenerator", weight_dtype(self),
-                     min_batch=2 if self.training else 0)            # batch norm over the batch
+        latent_batch(z, self.latent_dim, "DCGANGenerator", weight_dtype(self))
+        if self.training:
+            batch_norm_batch(z, "DCGANGenerator")                       # batch norm over the batch
         h = self.project(z).view(len(z), -1, 7, 7)                      # (B, 2w, 7, 7)
         return self.net(h)
 

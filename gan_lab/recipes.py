@@ -58,6 +58,7 @@ class Recipe:
     betas: tuple[float, float] = (0.5, 0.999)
     ema_decay: float | None = None                   # None: ship the last G, not an average
     steps: int = 5000                                # generator steps
+    trainer_options: dict = field(default_factory=dict)   # more Trainer tricks, e.g. {"r1_gamma": 1.0}
 
     @property
     def conditional(self) -> bool:
@@ -128,7 +129,7 @@ class RecipeRun:
         self.trainer = Trainer(G, D, source, recipe.loss,
                                lr_d=recipe.lr_d, lr_g=recipe.lr_g, betas=recipe.betas,
                                spectral_norm=recipe.spectral_norm, ema_decay=recipe.ema_decay,
-                               seed=seed)
+                               seed=seed, **recipe.trainer_options)
         self.last: dict[str, float] = {}
 
     @property

@@ -20,6 +20,7 @@ from . import metrics, validate
 from .conditional import generate_per_class, is_conditional
 from .data import load_dataset
 from .features import extract, load_classifier
+from .latent import generate   # records sample a generator as the notebooks do
 
 # What a shipped generator should reach (issue 11): FID within 5x the real floor, precision
 # and recall within 0.1 of the floor's, class-histogram KL to uniform at most 0.02.
@@ -34,22 +35,6 @@ def random_subset(images: torch.Tensor, n: int, seed: int) -> torch.Tensor:
     if n > len(images):
         raise ValueError(f"Asked for {n} images from a set of {len(images)}.")
     return images[torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:n]]
-
-
-@torch.no_grad()
-def generate(generator: nn.Module, n: int, seed: int = 0, batch_size: int = 500) -> torch.Tensor:
-    """``n`` samples ``G(z)``, ``z ~ N(0, I)`` from a seeded generator, G in eval mode, on the CPU."""
-    validate.generator(generator, conditional=False, where="generate")
-    n, seed = validate.positive_int(n, "n"), validate.seed(seed)
-    batch_size = validate.positive_int(batch_size, "batch_size")
-    was_training = generator.training
-    generator.eval()
-    tensors = [*generator.parameters(), *generator.buffers()]
-    device = tensors[0].device if tensors else torch.device("cpu")
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    out = torch.cat([generator(chunk.to(device)).cpu() for chunk in z.split(batch_size)])
-    generator.train(was_training)
-    return out
 
 
 def sample(generator: nn.Module, n: int, seed: int = 0) -> torch.Tensor:

@@ -594,13 +594,7 @@ TRAINING_STATE = ("generator", "discriminator", "opt_g", "opt_d", "loss", "d_ste
 def _load_wrapped(bare: nn.Module, wrapped: nn.Module, record: dict) -> None:
     """Load a D record (bare D's class and config, wrapped D's weights) after checking the
     architecture matches."""
-    mine = (type(bare).__name__, dict(getattr(bare, "config", {})))
-    theirs = (record["class"], dict(record["config"]))
-    if mine != theirs:
-        raise checkpoint.CheckpointError(
-            f"The checkpoint's discriminator is {theirs[0]}({theirs[1]}), but this one is "
-            f"{mine[0]}({mine[1]}). Build the same architecture, or use "
-            "Trainer.from_checkpoint(path, data), which rebuilds it.")
+    checkpoint.check_architecture(bare, record, "discriminator")
     checkpoint.load_weights(wrapped, record, "discriminator")
 
 

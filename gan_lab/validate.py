@@ -225,23 +225,26 @@ def unit_interval(x, name: str) -> torch.Tensor:
     return t
 
 
-def _dtype_and_size(x: torch.Tensor, dtype: torch.dtype | None, min_batch: int, model: str,
-                    what: str) -> None:
-    """The checks :func:`image_batch` and :func:`latent_batch` share: the model's dtype and,
-    for batch norm in training mode, at least ``min_batch`` examples (0: any batch)."""
+def _dtype(x: torch.Tensor, dtype: torch.dtype | None, model: str, what: str) -> None:
+    """The check :func:`image_batch` and :func:`latent_batch` share: the model's dtype."""
     if dtype is not None and x.dtype != dtype:
         fix = ("x.float() / 127.5 - 1 (pixels in [-1, 1])" if not x.is_floating_point()
                and what == "images" else f"x.to({dtype})")
         raise ValueError(f"{model} expects {what} of dtype {dtype} (its weights' dtype), got "
                          f"{x.dtype}: convert them with {fix}.")
-    if len(x) < min_batch:
-        raise ValueError(f"{model} is in training mode, where batch norm needs at least "
-                         f"{min_batch} examples, got a batch of {len(x)}: use a larger batch, or "
-                         "call model.eval() to sample one at a time.")
+
+
+def batch_norm_batch(x: torch.Tensor, model: str) -> None:
+    """At least 2 examples for a model with batch norm in training mode (the batch's
+    variance of one example is 0)."""
+    if len(x) < 2:
+        raise ValueError(f"{model} is in training mode, where batch norm needs at least 2 "
+                         f"examples, got a batch of {len(x)}: use a larger batch, or call "
+                         "model.eval() to sample one at a time.")
 
 
 def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str,
-                dtype: torch.dtype | None = None, min_batch: int = 0) -> torch.Tensor:
+                dtype: torch.dtype | None = None) -> torch.Tensor:
     """``x`` of shape ``(B, *shape)`` (a ``None`` in ``shape`` matches any size) and, if given,
     of ``dtype``; the message names the expected and the given shape. Only shape and dtype
     are checked (cheap enough for every forward pass)."""
@@ -261,18 +264,17 @@ def image_batch(x: torch.Tensor, shape: Sequence[int | None], model: str,
         text = ", ".join(str(s) if s is not None else n for s, n in zip(shape, names))
         raise ValueError(f"{model} expects a batch of shape (B, {text}), "
                          f"got {given}.{hint}")
-    _dtype_and_size(x, dtype, min_batch, model, "images")
+    _dtype(x, dtype, model, "images")
     return x
 
 
-def latent_batch(z: torch.Tensor, dim: int, model: str, dtype: torch.dtype | None = None,
-                 min_batch: int = 0) -> torch.Tensor:
+def latent_batch(z: torch.Tensor, dim: int, model: str, dtype: torch.dtype | None = None) -> torch.Tensor:
     """Noise ``z`` of shape ``(B, dim)`` and, if given, of ``dtype`` (for every forward pass)."""
     if not isinstance(z, torch.Tensor) or z.ndim != 2 or z.shape[1] != dim:
         given = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
         raise ValueError(f"{model} expects noise z of shape (B, {dim}), got {given}: draw it "
                          f"with torch.randn(B, {dim}) (the model's latent_dim is {dim}).")
-    _dtype_and_size(z, dtype, min_batch, model, "noise z")
+    _dtype(z, dtype, model, "noise z")
     return z
 
 

@@ -23,7 +23,8 @@
 # whether the samples are of the requested class (the course classifier) and how good they
 # are per class (FID); and what the noise $z$ encodes once $y$ fixes the class.
 #
-# **Prerequisites:** notebook 04 (DCGAN), notebook 05 (FID and the course classifier).
+# **Prerequisites:** notebook 04 (DCGAN), notebook 05 (FID and the course classifier),
+# notebook 07 (the EMA of the generator's weights).
 #
 # **Time (full mode, laptop CPU):** about 3 minutes on 2 cores (most of it in section 5, three short training runs).
 
@@ -78,7 +79,8 @@ data = gan_lab.load_course_data(settings)
 # the other classes in its batch, and training and eval mode compute the same thing. A
 # popular extra, *conditional normalization* (de Vries et al., 2017), lets the class also
 # set each normalized layer's scale and shift, $\hat h \cdot (1 + \gamma(E[y])) + \beta(E[y])$;
-# `ConditionalGenerator(film=True)` has it, and section 5 measures what it does here.
+# `ConditionalGenerator(film=True)` has it (FiLM, feature-wise linear modulation), and
+# section 5 measures what it does here.
 #
 # **In D** there are two common choices:
 #
@@ -169,8 +171,8 @@ show_images(grid, nrow=seeds, title="rows: classes 0-9 · columns: the same z", 
 # $z$ gives a similar slant, stroke thickness and width in every row. With the class given,
 # all that is left for $z$ to encode is the style, what varies *within* a class. Along a
 # row the same class comes in different hands, as it does in the data. (A generator
-# collapsed within each class would show ten rows of copies instead; section 5 shows how a
-# seemingly harmless design choice leads there.)
+# collapsed within each class would show ten rows of copies instead; section 5 explains how
+# a seemingly harmless design choice led there.)
 #
 # For many $z$ and every class, compute two simple style
 # numbers from image moments: **ink** (the share of bright pixels, a proxy for stroke
@@ -224,6 +226,9 @@ print(f"control, z shuffled within each class: ink {mean_cross_class_correlation
 # - **FID per class**: between generated and real test images of one class, next to the
 #   *real floor*, the FID between two real samples of that class (train vs test) of the same
 #   size: no generator can be expected to beat it.
+# - **spread**: how far apart a class's generated samples lie in the classifier's features,
+#   relative to real images of that class: about 1 when they vary as much as real ones, near
+#   0 when the generator draws one image whatever $z$ (the formula is in section 5).
 #
 # The record of the shipped generators holds the full measurement (1,000 samples per class);
 # here a smaller one is recomputed live. The two need not agree exactly; compare the first
@@ -242,22 +247,25 @@ for name in ("cgan-mnist", "cgan-fashion-mnist"):
     ev = describe(name)["evaluation"]
     print(f"\n{name}: generated samples of the requested class {ev['generated_agreement']:.1%}, "
           f"classifier on real test images {ev['classifier_test_accuracy']:.1%}")
-    print(f"{'class':>12s} {'agreement':>10s} {'real acc.':>10s} {'FID':>7s} {'floor':>7s} {'ratio':>6s}")
+    print(f"{'class':>12s} {'agreement':>10s} {'real acc.':>10s} {'FID':>7s} {'floor':>7s} {'ratio':>6s} "
+          f"{'spread':>7s}")
     for c, cls in enumerate(ev["classes"]):
         print(f"{cls:>12s} {ev['generated_agreement_per_class'][c]:>10.3f} "
               f"{ev['classifier_test_accuracy_per_class'][c]:>10.3f} {ev['fid_per_class'][c]:>7.2f} "
-              f"{ev['fid_floor_per_class'][c]:>7.2f} {ev['fid_ratio_per_class'][c]:>6.1f}")
+              f"{ev['fid_floor_per_class'][c]:>7.2f} {ev['fid_ratio_per_class'][c]:>6.1f} "
+              f"{ev['spread_ratio_per_class'][c]:>7.2f}")
 
 # %% [markdown]
 # **Reading the table.** The agreement is the headline of a conditional GAN: does the label
 # work? On MNIST it does for every class, close to the classifier's own accuracy on real
-# digits, and every class's FID is a few times its real floor (the ratio column).
+# digits, every class's FID is a few times its real floor (the ratio column), and every
+# class's samples vary about as much as real digits of that class (the spread column).
 #
 # The per-class FID says more than the agreement can. Look at the Fashion-MNIST table:
 # sandals and bags have agreement 1.000, every sample is recognizably a sandal or a bag, yet
 # their FID is 166 and 236 times the floor while the other classes sit at 6 to 23. That is
 # the signature of collapse within a class: one good-enough sandal, drawn whatever $z$
-# (section 5 measures it directly). And where the classifier itself is weak on real images
+# (the spread column says it directly: 0.07 for both, about 0.8 for the rest). And where the classifier itself is weak on real images
 # of a class (compare the "real acc." column: shirts, about 3 in 4), a low agreement may be
 # the classifier's fault as much as the generator's: the generated shirts are recognized
 # about as often as real ones.
@@ -279,8 +287,11 @@ for name in ("cgan-mnist", "cgan-fashion-mnist"):
 # read big differences only.
 
 # %%
-def short_run(head, film=False, steps=settings.pick(full=600, quick=5)):
-    """A conditional pair trained from the notebook's seed; returns G in eval mode."""
+steps = settings.pick(full=600, quick=5)
+
+
+def short_run(head, film=False):
+    """A conditional pair trained for `steps` from the notebook's seed; returns G in eval mode."""
     torch.manual_seed(settings.seed)
     G_ = ConditionalGenerator(width=32, film=film)
     D_ = ConditionalDiscriminator(width=32, head=head)
@@ -290,47 +301,40 @@ def short_run(head, film=False, steps=settings.pick(full=600, quick=5)):
 
 
 per_class = settings.pick(full=200, quick=10)
-pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(settings.seed))[:5000]
-real_f, _ = extract(classifier, data.images[pick])
-real_y = data.labels[pick]
+real_index = torch.randperm(len(data), generator=torch.Generator().manual_seed(settings.seed))[:5000]
+real_f, _ = extract(classifier, data.images[real_index])
+real_y = data.labels[real_index]
 choices = {"concat D": dict(head="concat"), "projection D": dict(head="projection"),
            "projection D + film G": dict(head="projection", film=True)}
-rows = {}
-for name, options in choices.items():
-    G_ = short_run(**options)
-    images, asked = conditional.generate_per_class(G_, per_class, seed=settings.seed)
+results = {}
+for choice, options in choices.items():
+    images, asked = conditional.generate_per_class(short_run(**options), per_class, seed=settings.seed)
     fake_f, fake_p = extract(classifier, images)
     spread = conditional.spread_ratio(real_f, real_y, fake_f, asked, 10)
-    rows[name] = (conditional.agreement(fake_p.argmax(1), asked, 10)["overall"], spread, G_)
-    print(f"{name:22s} agreement {rows[name][0]:.3f}   spread ratio: mean {sum(spread) / 10:.2f}, "
+    agree = conditional.agreement(fake_p.argmax(1), asked, 10)["overall"]
+    results[choice] = {"images": images, "agreement": agree, "spread": spread}
+    print(f"{choice:22s} agreement {agree:.3f}   spread ratio: mean {sum(spread) / 10:.2f}, "
           f"smallest {min(spread):.2f}")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(10, 4))
-z4 = torch.randn(4, G.latent_dim, generator=torch.Generator().manual_seed(settings.seed))
-for ax, (name, (_, _, G_)) in zip(axes, rows.items()):
-    with torch.no_grad():
-        show_images(G_(z4.repeat(10, 1), torch.arange(10).repeat_interleave(4)), nrow=4, ax=ax, title=name)
+for ax, (choice, result) in zip(axes, results.items()):   # the first 4 samples of each class
+    first_four = result["images"].view(10, per_class, 1, 28, 28)[:, :4].flatten(0, 1)
+    show_images(first_four, nrow=4, ax=ax, title=choice)
 plt.show()
 
 # %% [markdown]
 # **Reading it.** After a few hundred steps none of the three draws digits with the variety
 # of real ones yet (every spread ratio is well below 1; in the panels, rows are close to
-# four copies of one image), so read only the order. The cell below prints it: which choice
-# has the highest agreement, and how the three rank by spread.
+# four copies of one image), so read only the order, from the lines printed above.
 #
-# In longer runs the order becomes a verdict. The course's authors trained each choice for
-# 1,500 steps (the docstring of `gan_lab.conditional.PixelNorm` gives the numbers): with
+# In longer runs the order becomes a verdict. The course's authors trained the projection
+# pair with and without the class in G's normalization for 1,500 steps (the docstring of `gan_lab.conditional.PixelNorm` gives the numbers): with
 # the class-dependent scale and shift in G, the samples of a class stayed 0.15 to 0.35 times
 # as spread as real ones, one image per class whatever $z$, while without it they reached
 # 0.67 to 1.44. The class had an easy way to decide the whole image, and $z$ was left with
 # nothing to do. That is why `ConditionalGenerator` leaves it off by default and the
 # shipped generators condition through $[z; E[y]]$ alone.
-
-# %%
-order = sorted(rows, key=lambda k: sum(rows[k][1]), reverse=True)
-print(f"highest agreement: {max(rows, key=lambda k: rows[k][0])}")
-print("mean spread ratio, highest first: " + ", ".join(f"{k} {sum(rows[k][1]) / 10:.2f}" for k in order))
 
 # %% [markdown]
 # ## Exercises

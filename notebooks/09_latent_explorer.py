@@ -216,23 +216,26 @@ show_images(direction_rows(G, directions, 2), nrow=7, size=5,
 
 # %% [markdown]
 # With a conditional generator the class is fixed by $y$, so the features are centred per
-# class and the directions can only carry style. The same four directions of `cgan-mnist`,
-# applied to one $z$ (seed 2) drawn as a 3 and as a 7 (rows: direction 0, 1, 2, 3 for the 3,
-# then the same for the 7):
+# class and the directions are meant to carry style. Four directions of `cgan-mnist`, the
+# same for both classes, applied to one $z$ (seed 2) drawn as a 3 and as a 7 (rows:
+# direction 0, 1, 2, 3 for the 3, then the same for the 7); the sliders below start on the 3:
 
 # %%
 if conditional:   # Gc: the conditional generator loaded for the class morph above
     style_directions = explorer.principal_directions(Gc, k=4, n=settings.pick(full=2000, quick=300))
     show_images(torch.cat([direction_rows(Gc, style_directions, 2, y) for y in (3, 7)]), nrow=7, size=5,
                 title=f"{conditional}: directions 0-3 (rows) for a 3, then a 7; α = -3 … 3")
-    display(explorer.Directions(conditional, directions=style_directions, seed=2))
+    style_sliders = explorer.Directions(Gc, directions=style_directions, seed=2)
+    style_sliders.label.value = 3   # the 3 of the figure; pick any class
+    display(style_sliders)
 
 # %% [markdown]
 # **What you see.** The class holds, a 3 stays a 3 and a 7 a 7 in most frames, while the
 # handwriting changes: for the 3, direction 0 goes from a thin, tilted 3 to a bolder one,
 # direction 1 from a wide, bold 3 to a narrow one whose top loop nearly closes (at
 # $\alpha = 3$ it is close to a 9), and direction 3 from a ragged 3 to a clean one; for the 7
-# the changes are smaller, mostly stroke thickness and width. At the ends ($\alpha = \pm 3$)
+# the changes are smaller, mostly stroke thickness and width (direction 0 breaks it at
+# $\alpha = 3$). At the ends ($\alpha = \pm 3$)
 # some frames break, and the same direction does not mean the same thing for every class:
 # the directions are found from the features, not named, so reading them is your job.
 

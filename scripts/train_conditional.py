@@ -67,7 +67,8 @@ def measure(generator, dataset: str, n_per_class: int = 1000, seed: int = 1) -> 
     r4 = lambda v: round(v, 4)  # noqa: E731
     return {
         # the same n, test images and floor (seed 0) as the unconditional generators' records
-        "marginal": generator_record(generator, dataset, train.images, n=500 * len(test.classes), seed=0),
+        "marginal": generator_record(generator, dataset, train.images, n=500 * len(test.classes), seed=0,
+                                     classifier=classifier, test_images=test.images),
         "n_per_class": n_per_class, "classes": list(test.classes),
         "generated_agreement": r4(gen["overall"]), "generated_agreement_per_class": [r4(a) for a in gen["per_class"]],
         "classifier_test_accuracy": r4(real["overall"]), "classifier_test_accuracy_per_class": [r4(a) for a in real["per_class"]],
