@@ -238,7 +238,7 @@ MODELS = {cls.__name__: cls for cls in
 def build(name: str, config: dict) -> nn.Module:
     """Rebuild a model from its class name and ``.config`` (as stored in checkpoints)."""
     if name not in MODELS:
-        from . import conditional  # noqa: F401  (registers the class-conditional models)
+        from . import conditional, selfcond  # noqa: F401  (register the conditional models)
     if name not in MODELS:
         raise ValueError(f"Unknown model {name!r}: choose one of {', '.join(MODELS)}.")
     return MODELS[name](**config)

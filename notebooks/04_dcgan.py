@@ -237,15 +237,18 @@ assert mid_linear < norms.quantile(0.01) < mid_spherical, "the linear midpoint s
 #
 # Pretrained generators ship with the course, so later notebooks can start here without
 # training: `gan_lab.pretrained.load_pretrained("dcgan-mnist")` (see `describe(...)` for
-# how each was trained).
+# how each was trained). `dcgan-mnist` is not the DCGAN of this notebook: it is a half-width
+# DCGAN generator trained on 25 clusters of the images (the `self-conditioned` recipe,
+# which notebook 08 explains in its section 6; it uses no labels), and is still sampled as
+# $G(z)$; the `cgan-*` generators are the conditional GANs of notebook 08.
 
 # %%
 from gan_lab import pretrained
 
 for name in pretrained.available():
     record = pretrained.describe(name)
-    print(f"{name}: {record['generator']} trained {record['steps']:,} steps on {record['data']} "
-          f"(seed {record['seed']}, {record['train_seconds']:.0f} s)")
+    print(f"{name}: {record['generator']} ({record['recipe']} recipe), {record['steps']:,} steps on "
+          f"{record['data']} (seed {record['seed']}, {record['train_cpu_seconds']:.0f} CPU s)")
 
 # %% [markdown]
 # ## Exercises

@@ -237,8 +237,10 @@ assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real 
 #
 # Notebook 04 compared the MLP GAN and the DCGAN by eye and left the verdict to numbers.
 # Here are the numbers: the shipped pretrained generators (trained by
-# `scripts/train_pretrained.py` with the recipes of notebooks 03 and 04, on MNIST) against
-# the floor, and an untrained DCGAN as the other extreme:
+# `scripts/train_pretrained.py` on MNIST: `mlp-mnist` is notebook 03's MLP GAN with its
+# weights averaged (notebook 07), `dcgan-mnist` a half-width DCGAN generator trained on 25
+# clusters of the images (notebook 08 explains the recipe); neither saw a label) against the
+# floor, and an untrained DCGAN as the other extreme:
 
 # %%
 from gan_lab.latent import generate
@@ -286,7 +288,8 @@ if data.name == "mnist":
 # %% [markdown]
 # Whatever the lines above say, read them with two caveats. First, they score two
 # *trained generators*, not two architectures: the printed training records show how many
-# steps and seconds each got, and another budget could change the order. Second, these
+# steps and seconds each got, `dcgan-mnist` was also trained on clusters of the images
+# (notebook 08) where `mlp-mnist` was not, and another recipe or budget could change the order. Second, these
 # metrics live in a classifier's feature space: they reward digits the classifier recognises,
 # spread over the ten classes as in the data, which is not the same thing as clean strokes
 # without stray dots, the symptom notebook 04 looked at and counted. Where the two verdicts

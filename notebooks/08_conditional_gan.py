@@ -21,7 +21,9 @@
 # (concatenation, and the projection discriminator of Miyato & Koyama, 2018), with their
 # formulas checked; training one with the same `Trainer` as every other GAN; measuring
 # whether the samples are of the requested class (the course classifier) and how good they
-# are per class (FID); and what the noise $z$ encodes once $y$ fixes the class.
+# are per class (FID); what the noise $z$ encodes once $y$ fixes the class; and how a
+# self-conditioned GAN gets much of what labels buy from k-means clusters of the images,
+# with no labels at all (the recipe of the shipped `dcgan-*` generators).
 #
 # **Prerequisites:** notebook 04 (DCGAN), notebook 05 (FID and the course classifier),
 # notebook 07 (the EMA of the generator's weights).
@@ -337,6 +339,87 @@ plt.show()
 # shipped generators condition through $[z; E[y]]$ alone.
 
 # %% [markdown]
+# ## 6. No labels? Condition on clusters
+#
+# On MNIST the labels are worth a lot: at equal steps the conditional GAN's marginal scores
+# about ten times better FID than the course's best unconditional DCGAN
+# (`benchmarks/unconditional_vs_labels.py`). A **self-conditioned GAN** (Liu et al., 2020)
+# gets much of that without a single label: it makes its own classes.
+#
+# 1. Cluster the training images with k-means: $c_i = \arg\min_k \lVert x_i - \mu_k \rVert^2$,
+#    each centroid $\mu_k$ the mean of its images.
+# 2. Train $G(z, c)$ and $D(x, c)$ on the pairs $(x_i, c_i)$: this notebook's conditional GAN,
+#    with cluster numbers where the labels were.
+# 3. Sample the marginal $p_g(x) = \sum_c \pi_c\, p_g(x \mid c)$, with $\pi_c$ the share of
+#    training images in cluster $c$.
+#
+# How many clusters? More make each one narrower (mostly one class, drawn one way) but give
+# each fewer images, and a narrow cluster invites the collapse of section 3: with 100
+# clusters the course's generator drew one image per cluster whatever $z$ after 17,000 steps
+# (recall 0.02; the docstring of `gan_lab.recipes` has the numbers). The shipped recipe uses
+# 25. The labels are used below only to *check* the clusters, never to make them.
+
+# %%
+from gan_lab.recipes import get_recipe
+from gan_lab.selfcond import SelfConditionedGenerator, cluster_labels
+
+clusters = cluster_labels(data.images, get_recipe("self-conditioned").clusters, seed=settings.seed,
+                          fit_on=settings.pick(full=10_000, quick=2_000))   # centroids fitted on a subset
+k = int(clusters.max()) + 1
+counts = torch.bincount(clusters, minlength=k)
+joint = torch.zeros(k, 10).index_put_((clusters, data.labels), torch.ones(len(data)), accumulate=True)
+purity = joint.max(1).values.sum() / len(data)   # share of images whose cluster's majority class is theirs
+print(f"{k} clusters of {len(data):,} images, {counts.min()}-{counts.max()} images each; "
+      f"purity {purity:.3f} (random clusters would score about {torch.bincount(data.labels).max() / len(data):.3f}, "
+      f"the share of the most common class)")
+means = torch.zeros(k, 28 * 28).index_add_(0, clusters, data.images.flatten(1)) / counts[:, None]
+show_images(means.view(k, 1, 28, 28), nrow=20, size=7,
+            title="the mean image of each cluster, in the order of their numbers")
+
+# %% [markdown]
+# The clusters are numbered by their position along the first principal component of the
+# centroids, the single direction in pixel space along which they differ most (notebook 09
+# uses principal components again), so neighbours in the figure tend to look alike. A generator for the marginal needs
+# one more piece: a way to draw $c$ with probability $\pi_c$ from the same Gaussian noise as
+# everything else. Take one extra coordinate $z_0 \sim \mathcal N(0, 1)$; $u = \Phi(z_0)$ is
+# uniform on $(0, 1)$ ($\Phi$ the normal CDF), and the first cluster whose cumulative share
+# $F(c) = \sum_{c' \le c} \pi_{c'}$ exceeds $u$ is drawn with probability $\pi_c$
+# (inverse-CDF sampling). `SelfConditionedGenerator` does exactly that, so it is an ordinary
+# $G(z)$, and `dcgan-mnist` is one. Check the claim on the shipped generator:
+
+# %%
+if "dcgan-mnist" in gan_lab.pretrained.available():
+    G_self = load_pretrained("dcgan-mnist")
+    assert isinstance(G_self, SelfConditionedGenerator)
+    z0 = torch.randn(200_000, generator=torch.Generator().manual_seed(settings.seed))
+    drawn = torch.bincount(G_self.cluster(z0), minlength=G_self.n_clusters) / len(z0)
+    gap = (drawn - G_self.cluster_shares).abs().max().item()
+    print(f"{G_self.n_clusters} clusters; largest |drawn share - π_c| over 200,000 draws: {gap:.5f} "
+          f"(largest π_c {G_self.cluster_shares.max():.4f})")
+    assert gap < 0.003
+    z = torch.randn(10, G_self.latent_dim - 1, generator=torch.Generator().manual_seed(settings.seed))
+    rows = torch.linspace(0, G_self.n_clusters - 1, 10).round().long()
+    with torch.no_grad():   # row: one cluster; column: one noise vector z (without z_0)
+        grid = G_self.conditional(z.repeat(len(rows), 1), rows.repeat_interleave(10))
+    show_images(grid, nrow=10, size=6,
+                title=f"dcgan-mnist: clusters {', '.join(map(str, rows.tolist()))} (rows) × 10 noise vectors")
+
+# %% [markdown]
+# How good is it? The records of the shipped generators, against the real floor at the same
+# $n$ (5,000 against the test split): `dcgan-mnist` learned from the images alone, the
+# marginal of `cgan-mnist` from the images and their labels.
+
+# %%
+for name in ("dcgan-mnist", "cgan-mnist", "dcgan-fashion-mnist", "cgan-fashion-mnist"):
+    if name in gan_lab.pretrained.available():
+        info = describe(name)
+        record = info["record"] if "record" in info else info["evaluation"]["marginal"]
+        m, floor = record["metrics"], record["real_floor"]
+        print(f"{name:20s} ({info['recipe']}): FID {m['FID']:6.1f} = {record['fid_over_floor']:4.1f}x floor; "
+              f"precision {m['precision']:.3f} (floor {floor['precision']:.3f}), recall {m['recall']:.3f} "
+              f"(floor {floor['recall']:.3f}), class KL {m['class KL']:.4f}")
+
+# %% [markdown]
 # ## Exercises
 #
 # **1.** How many numbers does the projection discriminator's class table $V$ hold for
@@ -399,9 +482,15 @@ check_3(answer_3, probs.argmax(1), requested);
 # - With the class fixed, $z$ carries the style (slant, thickness, width): check it with the
 #   class × seed grid and the spread ratio. A design choice as small as letting the class set
 #   the normalization's scale and shift can leave $z$ nothing to do.
+# - No labels? Cluster the images (k-means) and condition on the cluster: a
+#   self-conditioned GAN. Sampling the cluster by inverse CDF from one more Gaussian
+#   coordinate makes it an ordinary $G(z)$ again.
 #
 # **Further reading:** Mirza & Osindero, *Conditional Generative Adversarial Nets* (2014),
 # [arXiv:1411.1784](https://arxiv.org/abs/1411.1784); Miyato & Koyama, *cGANs with Projection
 # Discriminator* (2018), [arXiv:1802.05637](https://arxiv.org/abs/1802.05637); Odena, Olah &
 # Shlens, *Conditional Image Synthesis with Auxiliary Classifier GANs* (2017),
-# [arXiv:1610.09585](https://arxiv.org/abs/1610.09585).
+# [arXiv:1610.09585](https://arxiv.org/abs/1610.09585); Liu, Wang, Bau, Zhu & Torralba,
+# *Diverse Image Generation via Self-Conditioned GANs* (2020),
+# [arXiv:2006.10728](https://arxiv.org/abs/2006.10728) (they cluster the discriminator's
+# features and re-cluster during training; the course clusters pixels once).

@@ -78,6 +78,12 @@ print("shipped generators:", ", ".join(available()))
 # %% [markdown]
 # ## 2. Interpolation between two samples
 #
+# `dcgan-mnist` is the self-conditioned generator of notebook 08 (section 6): the first
+# coordinate $z_0$ of its latent vector picks one of its 25 clusters, the other 100 draw
+# the image within it. Along a path $z_0$ moves too, so the cluster switches at some points
+# while the rest of $z$ moves smoothly (on the linear path $z_0$ moves monotonically, so every
+# cluster it passes is numbered between the two ends' clusters).
+#
 # Pick two endpoints, by seed (the sliders) or by clicking **A** or **B** under a sample of
 # the grid. The frame slider walks $t$ from 0 to 1 in `steps` frames; **▶** animates it in
 # the browser (a `Play` widget linked to the slider with `jslink`, so the animation needs no

@@ -78,7 +78,9 @@ def test_time_to_quality_tiny_budget(capsys):
     assert out.count("FID") >= 4 and "\r" not in out          # plain lines, no progress bars
     assert [len(c) for c in result["curves"].values()] == [2, 2, 2]
     assert set(result) >= {"speedup", "speedup_with_labels"}
-    assert all(t > 0 and steps >= 1 for c in result["curves"].values() for t, steps, _ in c)
+    assert all(t > 0 for c in result["curves"].values() for t, _, _ in c)
+    # the course's budget starts with its k-means, which may use all of a tiny budget
+    assert all(steps >= 1 for label in ("seeds", "course+labels") for _, steps, _ in result["curves"][label])
 
 
 def test_unconditional_vs_labels_pilot_runs_every_variant():

@@ -6,6 +6,7 @@ import torch
 from gan_lab.conditional import ConditionalGenerator
 from gan_lab.models import DCGANGenerator
 from gan_lab.recipes import RECIPES, RecipeRun, get_recipe
+from gan_lab.selfcond import SelfConditionedGenerator
 
 
 def images_and_labels(n=64, seed=0):
@@ -43,3 +44,19 @@ def test_conditional_recipe_needs_the_labels():
         RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0)
     with pytest.raises(ValueError, match="unconditional: .* leave out labels="):
         RecipeRun(get_recipe("strong-dcgan", batch_size=8), x, seed=0, labels=y)
+
+
+def test_self_conditioned_recipe_clusters_the_images_and_delivers_an_unconditional_generator():
+    x, y = images_and_labels(n=200)
+    run = RecipeRun(get_recipe("self-conditioned", batch_size=8, clusters=4), x, seed=0)
+    k = int(run.labels.max()) + 1          # at most 4: clusters under 20 images are dropped
+    assert run.setup_cpu_seconds > 0 and run.labels.shape == (200,) and 2 <= k <= 4
+    assert set(run.labels.tolist()) == set(range(k))
+    run.step()
+    G = run.result()
+    assert isinstance(G, SelfConditionedGenerator) and not G.training and G.n_clusters == k
+    counts = torch.bincount(run.labels, minlength=k)
+    assert torch.allclose(G.cluster_shares, counts / counts.sum(), atol=1e-6)
+    assert G(torch.randn(3, G.latent_dim)).shape == (3, 1, 28, 28)
+    with pytest.raises(ValueError, match="self-conditioned: it makes its own labels, 4 k-means"):
+        RecipeRun(get_recipe("self-conditioned", batch_size=8, clusters=4), x, seed=0, labels=y)
