@@ -197,8 +197,9 @@ print(f"On this clock, fewer isolated pixels: {fewer}.")
 # %% [markdown]
 # The printed line says which generator's samples have fewer isolated dots on this budget
 # (the count is one symptom, not a verdict on quality). Which set of digits is *better* is
-# a question for the metrics of notebook 05, which scores the two shipped generators (an
-# MLP GAN and a DCGAN, trained by `scripts/train_pretrained.py` with budgets it prints) and
+# a question for the metrics of notebook 05, which scores the two shipped MNIST generators
+# (an MLP GAN and a DCGAN-style generator trained by a stronger recipe, both described at
+# the end of this notebook and trained by `scripts/train_pretrained.py`) and
 # prints which one wins on each metric; its verdict need not match what the eye prefers,
 # and notebook 05 says why.
 #
@@ -237,7 +238,9 @@ assert mid_linear < norms.quantile(0.01) < mid_spherical, "the linear midpoint s
 #
 # Pretrained generators ship with the course, so later notebooks can start here without
 # training: `gan_lab.pretrained.load_pretrained("dcgan-mnist")` (see `describe(...)` for
-# how each was trained). `dcgan-mnist` is not the DCGAN of this notebook: it is a half-width
+# how each was trained). `mlp-mnist` is notebook 03's MLP GAN with its weights averaged over
+# training (`mlp-ema`, notebook 07); `dcgan-fashion-mnist` a half-width DCGAN with that
+# average (`strong-dcgan`). `dcgan-mnist` is not the DCGAN of this notebook: it is a half-width
 # DCGAN generator trained on 25 clusters of the images (the `self-conditioned` recipe,
 # which notebook 08 explains in its section 6; it uses no labels), and is still sampled as
 # $G(z)$; the `cgan-*` generators are the conditional GANs of notebook 08.
