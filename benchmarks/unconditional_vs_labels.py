@@ -12,6 +12,7 @@ for ``self-conditioned`` its marginal over the clusters) and the CPU seconds it 
 (for ``self-conditioned``, with the clustering).
 
     python benchmarks/unconditional_vs_labels.py                  # ~30 CPU-minutes
+    python benchmarks/unconditional_vs_labels.py --only self-conditioned   # FID 41.9 in 224 CPU-s
     python benchmarks/unconditional_vs_labels.py --steps 200 --only strong-dcgan cgan
 
 Variants: ``+minibatch-stddev`` (D sees the batch's spread, Karras et al., 2018),

@@ -28,9 +28,10 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   trained on 25 k-means clusters of the pixels instead of the labels, shipped as an
   ordinary ``G(z)`` that samples the clusters' marginal. It needs no labels and trains the
   shipped ``dcgan-mnist`` (FID 4.5x the floor after 17,000 steps, against 41x for
-  ``strong-dcgan``). Pilot (MNIST, 3,000 steps, one thread, seed 0, FID at n = 5,000):
-  22.8 with 100 clusters, 40 with 50, 58 with 25, 61 with 10, against 210 for
-  ``strong-dcgan`` and 21 for ``cgan``. But recall fell as clusters grew (0.65 with 10,
+  ``strong-dcgan``). ``benchmarks/unconditional_vs_labels.py`` (MNIST, 3,000 steps, one
+  thread, seed 0, FID at n = 5,000): 41.9 (recall 0.58) against 210 for ``strong-dcgan`` and
+  21 for ``cgan``. A first pilot (k-means on all 60,000 images) compared cluster counts:
+  22.8 with 100 clusters, 40 with 50, 58 with 25, 61 with 10. But recall fell as clusters grew (0.65 with 10,
   0.36 with 100), and over the full 17,000 steps 100 clusters collapsed: one image per
   cluster whatever z (MNIST FID 10x the floor, recall 0.02). 25 clusters did not (recall
   0.76). On Fashion-MNIST both collapsed (recall 0.0; FID 84x the floor with 25 clusters,

@@ -92,7 +92,7 @@ print("shipped generators:", ", ".join(available()))
 # $\sqrt{d}$ where almost all of $\mathcal N(0, I)$ lives (notebook 04).
 
 # %%
-interpolation = explorer.Interpolation("dcgan-mnist", seed_a=1, seed_b=6, steps=17)
+interpolation = explorer.Interpolation("dcgan-mnist", seed_a=7, seed_b=9, steps=17)
 interpolation
 
 # %% [markdown]
@@ -100,14 +100,22 @@ interpolation
 
 # %%
 for mode in ("linear", "spherical"):
-    show_images(explorer.interpolation_images("dcgan-mnist", 1, 6, steps=10, mode=mode), nrow=10,
-                title=f"{mode}: seed 1 → seed 6", size=7)
+    show_images(explorer.interpolation_images("dcgan-mnist", 7, 9, steps=10, mode=mode), nrow=10,
+                title=f"{mode}: seed 7 → seed 9", size=7)
+G = load_pretrained("dcgan-mnist")
+ends = torch.stack([explorer.latent(seed, G.latent_dim) for seed in (7, 9)])
+print("clusters of seed 7 and seed 9:", G.cluster(ends[:, 0]).tolist())
 
 # %% [markdown]
-# **What you see.** The sample changes gradually: strokes bend, thin and reconnect (for
-# seeds 1 and 6, a 9 thins, opens its loop into a hook like a 7 or a 1 near the middle,
-# then closes it again into seed 6's slimmer 9),
-# and along the way it may pass through, or end in, a shape that is no clean digit. For this pair the linear and spherical rows look almost alike; what differs is the
+# **What you see.** Seeds 7 and 9 lie in neighbouring clusters (printed above). On the
+# linear row the sample changes gradually within a cluster, its strokes bending and
+# thinning; where $z_0$ crosses the boundary between the two clusters it changes digit in one
+# step, from a 9 to a 7, and then goes on changing gradually. The spherical row differs: on
+# it $z_0$ does not move monotonically but dips below both ends, into clusters with lower
+# numbers, so the 9 becomes a 7, then a run of 1s, and a 7 again at the end. Pairs whose
+# clusters are further apart (try them in the widget) change digit several times on the
+# way; a pair inside one cluster morphs smoothly all along (section 3 shows a smooth change
+# of digit with a conditional generator). The other difference between the two paths is the
 # norm of the latent points, printed below. The midpoint of two independent draws has norm
 # about $\sqrt{d/2}$, a radius at which the generator saw almost no noise in training; for
 # other pairs (try them in the widget) the linear middle frames may come out fainter or
@@ -129,7 +137,6 @@ from io import BytesIO
 
 from PIL import Image
 
-G = load_pretrained("dcgan-mnist")
 interpolation.frame.value = 5
 shown = np.array(Image.open(BytesIO(interpolation.image.value)))
 with torch.no_grad():
@@ -210,15 +217,17 @@ def direction_rows(G, directions, seed, y=None):
 
 show_images(direction_rows(G, directions, 2), nrow=7, size=5,
             title="dcgan-mnist: directions 0-3 (rows), α = -3 … 3");
+print("each direction's z_0 component (dcgan-mnist's cluster coordinate):",
+      ", ".join(f"{u:.2f}" for u in directions[:, 0]))
 
 # %% [markdown]
-# **What you see.** For this unconditional generator the directions change the digit
-# itself, not only its style: seed 2's sample (the middle column, a 6-like loop crossed by a
-# stroke, no clean digit) becomes a 1 at the right end of direction 0, a 3 at the right
-# end of direction 2, and a clean 6 at the left end of direction 3. Identity is the largest source of
-# variation in its features, and style (width, slant, stroke thickness) changes along with
-# it, rarely one property alone. Directions found without labels mean different things for
-# different seeds, so try a few.
+# **What you see.** For `dcgan-mnist` every direction found has a large $z_0$ component
+# (printed above; each direction has length 1): the largest source of variation in its
+# features is the cluster, that is, mostly the digit. So the sliders change the digit in
+# steps: seed 2's 9 (the middle column) becomes a 1 towards $\alpha = -3$ in all four rows,
+# the clusters at the start of the numbering, and other digits towards $\alpha = 3$, while
+# style (width, slant, stroke) changes along with them. Directions found without labels mean
+# different things for different seeds, so try a few.
 
 # %% [markdown]
 # With a conditional generator the class is fixed by $y$, so the features are centred per
