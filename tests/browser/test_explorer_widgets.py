@@ -9,6 +9,7 @@ JupyterLab is missing, failed in CI (CI=true), where .ci/run installs them.
 
 import base64
 import io
+import re
 import time
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from .jupyterlab import chromium_page, cleanup, missing_prerequisites, run_all_c
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/09_latent_explorer.ipynb"
-SEEDS, STEPS = (1, 6), 17          # the notebook's Interpolation(seed_a=1, seed_b=6, steps=17)
+# the notebook's Interpolation(...), read from its source so the two cannot drift apart
+_CALL = re.search(r'Interpolation\("dcgan-mnist", seed_a=(\d+), seed_b=(\d+), steps=(\d+)\)',
+                  (ROOT / "notebooks" / "09_latent_explorer.py").read_text())
+SEEDS, STEPS = (int(_CALL[1]), int(_CALL[2])), int(_CALL[3])
 
 # The interpolation explorer is the first output holding a slider described "frame"; its
 # main image is the first 224-pixel-wide <img> there (the grid tiles and strip are not).
