@@ -32,7 +32,7 @@ from gan_lab import load_dataset, metrics, seed_everything
 from gan_lab.conditional import ConditionalGenerator
 from gan_lab.features import extract, load_classifier
 from gan_lab.models import DCGANDiscriminator
-from gan_lab.recipes import RecipeRun, get_recipe
+from gan_lab.recipes import RECIPES, RecipeRun, get_recipe
 from gan_lab.records import TARGETS, random_subset, sample
 from gan_lab.train import Trainer
 
@@ -57,11 +57,11 @@ CHANGES = {"+minibatch-stddev": {"trainer_options": {"minibatch": "stddev"}},
 
 def build(variant: str, images, labels, seed: int) -> RecipeRun:
     """A run of ``variant``: a named recipe, or ``strong-dcgan`` with one change."""
-    if variant in ("cgan", "self-conditioned"):
+    if variant in RECIPES:
         recipe = get_recipe(variant)
         return RecipeRun(recipe, images, seed=seed, labels=labels if recipe.needs_labels else None)
-    if variant != "pixel-norm-G":
-        return RecipeRun(get_recipe("strong-dcgan", **CHANGES.get(variant, {})), images, seed=seed)
+    if variant in CHANGES:
+        return RecipeRun(get_recipe("strong-dcgan", **CHANGES[variant]), images, seed=seed)
     # G is not a recipe's model class: build strong-dcgan's run, then train PixelNormG in it
     recipe = get_recipe("strong-dcgan")
     run = RecipeRun(recipe, images, seed=seed)

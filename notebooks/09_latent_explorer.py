@@ -328,6 +328,9 @@ check_3(answer_3);
 # - A latent space can be explored by hand: interpolate between samples, morph classes with
 #   the noise fixed, or move along directions found from the generator's own features.
 # - Spherical paths stay where the Gaussian's mass is; linear midpoints are atypical.
+# - A self-conditioned generator such as `dcgan-mnist` has one coordinate, $z_0$, that picks
+#   its cluster: paths and directions change the digit in steps where $z_0$ crosses a
+#   cluster boundary, and smoothly in between.
 # - With the class fixed, $z$ carries the style, and GANSpace directions of a conditional
 #   generator change it without changing the class (mostly); mixing class embeddings shows
 #   how the generator passes between the classes it learned.
