@@ -49,19 +49,21 @@ class PixelNormG(torch.nn.Module):
         return self.G(z, torch.zeros(len(z), dtype=torch.long, device=z.device))
 
 
-# each variant: strong-dcgan with one change
-CHANGES = {"+minibatch-stddev": {"trainer_options": {"minibatch": "stddev"}},
-           "+r1": {"discriminator_config": {"width": 32, "batch_norm": False},
-                   "trainer_options": {"r1_gamma": 1.0}}}
+# each variant: a recipe with one change
+CHANGES = {"+minibatch-stddev": ("strong-dcgan", {"trainer_options": {"minibatch": "stddev"}}),
+           "+r1": ("strong-dcgan", {"discriminator_config": {"width": 32, "batch_norm": False},
+                                    "trainer_options": {"r1_gamma": 1.0}}),
+           "no-mode-seeking": ("self-conditioned-ms", {"trainer_options": {}})}
 
 
 def build(variant: str, images, labels, seed: int) -> RecipeRun:
-    """A run of ``variant``: a named recipe, or ``strong-dcgan`` with one change."""
+    """A run of ``variant``: a named recipe, or a recipe with one change."""
     if variant in RECIPES:
         recipe = get_recipe(variant)
         return RecipeRun(recipe, images, seed=seed, labels=labels if recipe.needs_labels else None)
     if variant in CHANGES:
-        return RecipeRun(get_recipe("strong-dcgan", **CHANGES[variant]), images, seed=seed)
+        name, change = CHANGES[variant]
+        return RecipeRun(get_recipe(name, **change), images, seed=seed)
     # G is not a recipe's model class: build strong-dcgan's run, then train PixelNormG in it
     recipe = get_recipe("strong-dcgan")
     run = RecipeRun(recipe, images, seed=seed)
@@ -72,7 +74,8 @@ def build(variant: str, images, labels, seed: int) -> RecipeRun:
     return run
 
 
-VARIANTS = ["strong-dcgan", "+minibatch-stddev", "+r1", "pixel-norm-G", "self-conditioned", "cgan"]
+VARIANTS = ["strong-dcgan", "+minibatch-stddev", "+r1", "pixel-norm-G", "self-conditioned",
+            "self-conditioned-ms", "no-mode-seeking", "cgan"]
 
 
 def main(argv=None) -> list[dict]:
@@ -82,15 +85,18 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--only", nargs="+", choices=VARIANTS, default=VARIANTS)
+    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    train, test = load_dataset("mnist", "train"), load_dataset("mnist", "test")
-    classifier = load_classifier("mnist")
+    train, test = load_dataset(args.dataset, "train"), load_dataset(args.dataset, "test")
+    classifier = load_classifier(args.dataset)
     reference, _ = extract(classifier, random_subset(test.images, args.n, args.seed))
     floor_f, _ = extract(classifier, random_subset(train.images, args.n, args.seed + 1))
     floor = metrics.fid(reference, floor_f)
-    print(f"MNIST, {args.steps} steps each, seed {args.seed}, {args.threads} thread(s); "
-          f"FID at n = {args.n} vs test (real floor {floor:.2f}; target <= {TARGETS['fid_over_floor']:g}x)",
+    floor_precision, floor_recall = metrics.precision_recall(reference, floor_f, k=3)
+    print(f"{args.dataset}, {args.steps} steps each, seed {args.seed}, {args.threads} thread(s); "
+          f"FID at n = {args.n} vs test (real floor {floor:.2f}, precision {floor_precision:.3f}, "
+          f"recall {floor_recall:.3f}; target <= {TARGETS['fid_over_floor']:g}x)",
           flush=True)
     rows = []
     for variant in args.only:

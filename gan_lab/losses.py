@@ -33,7 +33,7 @@ from . import stabilize, validate
 
 
 # Options that are weights (0 = off), checked ≥ 0 for every loss; every option is finite.
-NONNEGATIVE = ("r1_gamma", "feature_matching", "label_smoothing", "lambda_gp")
+NONNEGATIVE = ("r1_gamma", "feature_matching", "mode_seeking", "label_smoothing", "lambda_gp")
 
 
 def discriminate(D: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
@@ -54,12 +54,16 @@ class GANLoss:
     * ``feature_matching`` (λ): add λ · ‖E_x f(x) − E_z f(G(z))‖² to G's loss, ``f`` being
       D's last hidden features (Salimans et al. 2016; see
       :func:`gan_lab.stabilize.feature_matching_loss`); 0 = off.
+    * ``mode_seeking`` (λ): add λ / (d_I / d_z + ε) to G's loss, ``d_I`` the mean distance
+      between fakes of the same class in the batch (Mao et al. 2019; see
+      :func:`gan_lab.stabilize.mode_seeking_loss`); 0 = off.
     """
 
     name: ClassVar[str] = ""
     output: ClassVar[str] = "probability"  # D(x) is read as σ(logit); "score" for critics
     r1_gamma: float = 0.0
     feature_matching: float = 0.0
+    mode_seeking: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):  # every option is a finite number; weights are also ≥ 0
@@ -82,10 +86,14 @@ class GANLoss:
 
     def generator_penalty(self, D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                           y: torch.Tensor | None = None) -> torch.Tensor | None:
-        """Extra terms of G's loss: feature matching when ``feature_matching > 0``; else ``None``."""
+        """Extra terms of G's loss: feature matching when ``feature_matching > 0``, the
+        mode-seeking term when ``mode_seeking > 0``; ``None`` when neither."""
+        extra = None
         if self.feature_matching:
-            return self.feature_matching * stabilize.feature_matching_loss(D, real, fake, y)
-        return None
+            extra = self.feature_matching * stabilize.feature_matching_loss(D, real, fake, y)
+        if self.mode_seeking:
+            extra = _plus(extra, self.mode_seeking * stabilize.mode_seeking_loss(fake, y))
+        return extra
 
     def after_critic_step(self, D: nn.Module) -> None:
         """Called after each critic update (weight clipping for WGAN)."""

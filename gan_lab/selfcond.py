@@ -16,7 +16,9 @@ Liu et al. cluster in the discriminator's features and re-cluster during trainin
 seed 0, FID at n = 5,000 against the test split): 41.9 with 25 clusters, against 210 for
 the unconditional ``strong-dcgan`` and 21 with the true labels. Too many
 clusters invite collapse within each (with 100, one image per cluster by 17,000 steps), and
-on Fashion-MNIST it collapsed at 25 too: :mod:`gan_lab.recipes` has the numbers.
+on Fashion-MNIST it collapsed at 25 too, until MSGAN's mode-seeking term in G's loss
+(:func:`gan_lab.stabilize.mode_seeking_loss`, the recipe ``self-conditioned-ms``) kept ``z``
+useful within each cluster: :mod:`gan_lab.recipes` has the numbers.
 """
 
 from __future__ import annotations
@@ -109,15 +111,16 @@ class SelfConditionedGenerator(nn.Module):
     clusters; ``cluster_shares`` (a buffer, saved with the weights) is ``π``."""
 
     def __init__(self, latent_dim: int = 101, n_clusters: int = 25, embed_dim: int = 32,
-                 width: int = 64, channels: int = 1, film: bool = False):
+                 width: int = 64, channels: int = 1, film: bool = False, norm: str = "pixel"):
         super().__init__()
         latent_dim = validate.positive_int(latent_dim, "latent_dim")
         if latent_dim < 2:
             raise ValueError(f"A self-conditioned generator needs latent_dim >= 2 (one coordinate "
                              f"picks the cluster), got {latent_dim}.")
-        self.conditional = ConditionalGenerator(latent_dim - 1, n_clusters, embed_dim, width, channels, film)
+        self.conditional = ConditionalGenerator(latent_dim - 1, n_clusters, embed_dim, width, channels, film,
+                                                norm)
         self.config = dict(latent_dim=latent_dim, n_clusters=n_clusters, embed_dim=embed_dim,
-                           width=width, channels=channels, film=film)
+                           width=width, channels=channels, film=film, norm=norm)
         self.latent_dim, self.n_clusters = latent_dim, n_clusters
         self.register_buffer("cluster_shares", torch.full((n_clusters,), 1.0 / n_clusters))
         self.early_features = "conditional.norm0"   # where explorer.principal_directions reads

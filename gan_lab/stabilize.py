@@ -9,8 +9,9 @@ where                             tricks
 ================================  ====================================================
 the loss's options and hooks      one-sided label smoothing (``label_smoothing``), the R1
 (:mod:`gan_lab.losses`)           penalty (``r1_gamma``, through ``loss.penalty``), feature
-                                  matching (``feature_matching``, through
-                                  ``loss.generator_penalty``)
+                                  matching (``feature_matching``) and MSGAN's
+                                  mode-seeking term (``mode_seeking``), both through
+                                  ``loss.generator_penalty``
 a wrapper or layer around D       spectral normalization, minibatch discrimination, the
 (:func:`wrap_discriminator`)      minibatch-stddev layer, PacGAN packing, instance noise
 the optimizers                    historical averaging (a penalty on the weights, so its
@@ -22,7 +23,8 @@ the Trainer's bookkeeping         an exponential moving average of G's weights (
 
 ``Trainer(G, D, data, loss, spectral_norm=True, minibatch="stddev", pack=2,
 instance_noise=0.1, historical_averaging=1e-3, ema_decay=0.999, lr_d=4e-4, lr_g=1e-4,
-r1_gamma=1.0, label_smoothing=0.1, feature_matching=1.0)`` switches all of them on at once;
+r1_gamma=1.0, label_smoothing=0.1, feature_matching=1.0, mode_seeking=1.0)`` switches all of
+them on at once;
 the trainer saves every option and every piece of state (EMA weights, historical means,
 the power-iteration vectors of spectral normalization) in its checkpoints, so a resumed run
 continues exactly. Conditional discriminators are called ``D(x, y)``; the wrappers pass
@@ -30,6 +32,8 @@ continues exactly. Conditional discriminators are called ``D(x, y)``; the wrappe
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -81,6 +85,29 @@ def feature_matching_loss(D: nn.Module, real: torch.Tensor, fake: torch.Tensor,
     with torch.no_grad():
         target = features(D, real, y).mean(0)
     return (features(D, fake, y).mean(0) - target).pow(2).sum()
+
+
+def mode_seeking_loss(fake: torch.Tensor, y: torch.Tensor | None = None,
+                      eps: float = 1e-5) -> torch.Tensor:
+    """MSGAN's mode-seeking term (Mao et al. 2019, "Mode seeking generative adversarial
+    networks for diverse image synthesis", eq. 3), ``1 / (d_I / d_z + ε)``, on the pairs of
+    one batch: ``d_I`` is the mean L1 distance per pixel, ``mean |x̃_i − x̃_j|``, over the pairs
+    ``i < j`` of fakes with the same class label (all pairs when ``y`` is None), and ``d_z``
+    the mean L1 distance per coordinate of their noise vectors, replaced by its expectation
+    ``E|z_i − z_j| = 2/√π`` for ``z ~ N(0, I)`` (this term sees images, not z). Added to G's
+    loss, it grows as G maps different z of one class to the same image: the within-class
+    collapse that D cannot see one example at a time. Zero when no two fakes share a label.
+
+    Written here because MSGAN draws a second batch of noise per step; pairs already in the
+    batch cost nothing (for 25 classes and batch 64, about 80 pairs)."""
+    flat = fake.flatten(1)
+    distance = torch.cdist(flat, flat, p=1) / flat.shape[1]          # (B, B): mean |x̃_i − x̃_j|
+    same = torch.ones_like(distance, dtype=torch.bool) if y is None else y[:, None] == y[None, :]
+    pairs = torch.triu(same, diagonal=1)                              # i < j, same class
+    if not pairs.any():
+        return fake.sum() * 0.0                                       # keeps the graph, adds nothing
+    d_image, d_noise = distance[pairs].mean(), 2 / math.sqrt(math.pi)
+    return 1 / (d_image / d_noise + eps)
 
 
 # -- layers and wrappers for D ---------------------------------------------------------------

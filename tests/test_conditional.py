@@ -73,6 +73,24 @@ def test_concat_head_sees_one_hot_label_planes():
     assert D.class_embedding is None
 
 
+def test_batch_norm_generator_normalizes_over_the_batch_and_refuses_film():
+    torch.manual_seed(0)
+    G = ConditionalGenerator(latent_dim=8, embed_dim=4, width=4, norm="batch")
+    z, y = torch.randn(6, 8), torch.tensor([0, 1, 2, 3, 4, 5])
+    G(z, y)                              # train mode: batch statistics, updated running ones
+    h = G.norm0(G.project(torch.cat([z, G.embed(y)], 1)))
+    assert torch.allclose(h.mean(0), G.norm0.bias, atol=1e-5)      # β + γ · (h - mean) / std
+    assert not torch.equal(G(z[:3], y[:3])[0], G(z, y)[0])          # a sample depends on its batch
+    G.eval()
+    assert torch.allclose(G(z[:3], y[:3]), G(z, y)[:3], atol=1e-6)  # eval: running statistics
+    rebuilt = checkpoint.rebuild(checkpoint.model_record(G))
+    assert rebuilt.config["norm"] == "batch"
+    with pytest.raises(ValueError, match="film=True scales and shifts pixel norm"):
+        ConditionalGenerator(film=True, norm="batch")
+    with pytest.raises(ValueError, match="norm must be one of"):
+        ConditionalGenerator(norm="layer")
+
+
 def test_checkpoints_rebuild_both_models():
     G, D = small()
     for model in (G, D):

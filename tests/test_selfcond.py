@@ -123,7 +123,7 @@ def test_cluster_labels_drop_clusters_too_small_to_learn():
     assert sorted(torch.bincount(labels).tolist()) == [40, 41]
 
 
-@pytest.mark.parametrize("name, dataset", [("dcgan-mnist", "mnist")])
+@pytest.mark.parametrize("name, dataset", [("dcgan-mnist", "mnist"), ("dcgan-fashion-mnist", "fashion-mnist")])
 def test_shipped_generator_holds_the_shares_of_the_clusters_its_recipe_makes(name, dataset):
     """Re-running the recipe's clustering on the train split gives the shipped cluster shares."""
     from gan_lab import load_dataset, pretrained

@@ -71,6 +71,35 @@ def test_feature_matching_is_the_squared_distance_of_feature_means():
     assert loss.generator_penalty(D, real, fake).item() == pytest.approx(0.5 * hand, rel=1e-5)
 
 
+# -- mode seeking ---------------------------------------------------------------------------------
+def test_mode_seeking_term_against_a_loop_over_same_class_pairs():
+    fake = torch.randn(6, 1, 2, 2, requires_grad=True)
+    y = torch.tensor([0, 1, 0, 2, 0, 1])
+    pairs = [(i, j) for i in range(6) for j in range(i + 1, 6) if y[i] == y[j]]      # 4 pairs
+    d_image = sum((fake[i] - fake[j]).abs().mean().item() for i, j in pairs) / len(pairs)
+    d_noise = 2 / math.sqrt(math.pi)                                   # E|a − b|, a, b ~ N(0, 1)
+    term = stabilize.mode_seeking_loss(fake, y, eps=0.0)
+    assert term.item() == pytest.approx(d_noise / d_image, rel=1e-5)
+    term.backward()
+    assert fake.grad[3].abs().sum() == 0 and fake.grad[0].abs().sum() > 0   # class 2 has no pair
+    everyone = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    d_all = sum((fake[i] - fake[j]).abs().mean().item() for i, j in everyone) / len(everyone)
+    assert stabilize.mode_seeking_loss(fake, eps=0.0).item() == pytest.approx(d_noise / d_all, rel=1e-5)
+    loss = get_loss("non-saturating", mode_seeking=2.0)
+    assert loss.generator_penalty(None, None, fake, y).item() == pytest.approx(
+        2 * stabilize.mode_seeking_loss(fake, y).item(), rel=1e-6)
+
+
+def test_mode_seeking_expectation_of_the_noise_distance_and_its_edge_cases():
+    a, b = torch.randn(2, 400_000, generator=torch.Generator().manual_seed(0))
+    assert (a - b).abs().mean().item() == pytest.approx(2 / math.sqrt(math.pi), rel=0.01)
+    fake = torch.randn(3, 4, requires_grad=True)
+    none = stabilize.mode_seeking_loss(fake, torch.tensor([0, 1, 2]))
+    assert none.item() == 0 and none.requires_grad                     # no pair: nothing added
+    same = fake.detach()[:1].repeat(3, 1)
+    assert stabilize.mode_seeking_loss(same, eps=1e-5).item() == pytest.approx(1e5)   # collapse: 1/ε
+
+
 def test_course_discriminators_expose_their_last_hidden_features():
     D = models.MLPDiscriminator(hidden=(16, 8), dropout=0.0)
     x = torch.randn(4, 1, 28, 28)
@@ -226,7 +255,8 @@ def test_ema_follows_the_recursion_and_is_used_for_sampling():
 # -- all together ---------------------------------------------------------------------------------------------------
 ALL_TRICKS = dict(spectral_norm=True, minibatch="discrimination", pack=2, instance_noise=0.2,
                   instance_noise_steps=20, historical_averaging=1e-3, ema_decay=0.9,
-                  lr_d=4e-4, lr_g=1e-4, label_smoothing=0.1, r1_gamma=1.0, feature_matching=0.5)
+                  lr_d=4e-4, lr_g=1e-4, label_smoothing=0.1, r1_gamma=1.0, feature_matching=0.5,
+                  mode_seeking=1.0)
 
 
 def packed_trainer(fast=True, **tricks):
