@@ -7,6 +7,7 @@ from another architecture, raises :class:`CheckpointError` saying what to do.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from pathlib import Path
@@ -128,11 +129,22 @@ def model_record(model: nn.Module) -> dict[str, Any]:
             "state": model.state_dict()}
 
 
+def _with_defaults(cls: type, config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with the defaults of ``cls``'s constructor filled in, so that a record
+    written before an option existed matches a model built with that option's default."""
+    defaults = {name: p.default for name, p in inspect.signature(cls).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    return {**defaults, **config}
+
+
 def check_architecture(model: nn.Module, record: dict[str, Any], what: str) -> None:
-    """The record names ``model``'s class and config (:class:`CheckpointError` if not)."""
+    """The record names ``model``'s class and config (:class:`CheckpointError` if not);
+    options the record lacks count as their defaults."""
     _check_record(record, what)
-    mine = (type(model).__name__, dict(getattr(model, "config", {})))
-    theirs = (record["class"], dict(record["config"]))
+    cls = type(model)
+    mine = (cls.__name__, _with_defaults(cls, dict(getattr(model, "config", {}))))
+    theirs = (record["class"], _with_defaults(cls, dict(record["config"])) if record["class"] == cls.__name__
+              else dict(record["config"]))
     if mine != theirs:
         raise CheckpointError(
             f"The checkpoint's {what} is {theirs[0]}({theirs[1]}), but this one is "

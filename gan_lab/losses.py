@@ -13,7 +13,8 @@ calls on every loss, so that a stabilization trick never forks the loop:
 
 * ``penalty(D, real, fake, rng, y)``: an extra term of D's loss (WGAN-GP's gradient penalty,
   the R1 penalty ``r1_gamma``), ``None`` when there is none;
-* ``generator_penalty(D, real, fake, y)``: an extra term of G's loss (feature matching);
+* ``generator_penalty(D, real, fake, y)``: an extra term of G's loss (feature matching, the
+  mode-seeking term);
 * ``after_critic_step(D)``: after each D update (WGAN's weight clipping).
 
 ``D`` is called ``D(x)``, or ``D(x, y)`` for a conditional model given labels ``y``.
@@ -54,8 +55,9 @@ class GANLoss:
     * ``feature_matching`` (λ): add λ · ‖E_x f(x) − E_z f(G(z))‖² to G's loss, ``f`` being
       D's last hidden features (Salimans et al. 2016; see
       :func:`gan_lab.stabilize.feature_matching_loss`); 0 = off.
-    * ``mode_seeking`` (λ): add λ / (d_I / d_z + ε) to G's loss, ``d_I`` the mean distance
-      between fakes of the same class in the batch (Mao et al. 2019; see
+    * ``mode_seeking`` (λ): add λ / (d_I / d_z + ε) to G's loss, ``d_I`` the mean L1 distance
+      per pixel between fakes of the same class in the batch (all pairs without labels) and
+      ``d_z = 2/√π`` the expected noise distance per coordinate (Mao et al. 2019; see
       :func:`gan_lab.stabilize.mode_seeking_loss`); 0 = off.
     """
 

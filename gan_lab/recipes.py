@@ -42,7 +42,10 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   Measured on Fashion-MNIST (17,000 steps, seed 0, n = 5,000 against the test split, one
   thread): FID 11.3x the floor with 25 clusters (precision 0.77, recall 0.69) and 9.7x with
   50 (0.79, 0.67), against 84x and recall 0.0 without the term, and 36x (recall 0.65) for
-  ``strong-dcgan``. On MNIST it traded precision for recall: with 25 clusters FID 8.3x,
+  ``strong-dcgan``. The collapse shows early: after 1,500 steps with 50 clusters
+  (``benchmarks/unconditional_vs_labels.py --dataset fashion-mnist --steps 1500 --only
+  self-conditioned-ms no-mode-seeking``), recall 0.012 and precision 0.956 without the term,
+  0.176 and 0.831 with it (floor 0.847 and 0.854). On MNIST it traded precision for recall: with 25 clusters FID 8.3x,
   precision 0.64, recall 0.85 at weight 1, and 5.0x, 0.72, 0.80 at weight 0.2 (20,000 steps),
   against 4.5x, 0.755, 0.758 without it, so ``dcgan-mnist`` keeps ``self-conditioned``.
 
@@ -115,7 +118,7 @@ RECIPES: dict[str, Recipe] = {
     # (FID 309 vs 367 at n = 1,000), so the recipe keeps D's batch norm.
     "strong-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator",
                            generator_config={"width": 32}, discriminator_config={"width": 32},
-                           ema_decay=0.995, steps=17_000),   # the shipped dcgan-*: 17,000 steps, ~25 CPU-min
+                           ema_decay=0.995, steps=17_000),   # 17,000 steps, ~25 CPU-min
     # the same with spectral norm in D, the hinge loss and TTUR (Miyato et al., 2018)
     "sn-hinge-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", loss="hinge",
                              generator_config={"width": 32},
@@ -173,6 +176,11 @@ class RecipeRun:
                                 f"self-conditioned: it makes its own labels, {recipe.clusters} k-means clusters "
                                 "of the images; leave out labels=." if recipe.clusters else
                                 "unconditional: it learns p(x) from the images alone; leave out labels=."))
+        if (recipe.needs_labels and recipe.ema_decay is not None
+                and recipe.generator_config.get("norm") == "batch"):
+            raise ValueError("A G(z, y) with batch norm cannot have its average's batch-norm "
+                             "statistics refreshed from noise alone: use norm='pixel' with labels, "
+                             "or ema_decay=None.")
         self.setup_cpu_seconds = 0.0      # k-means of a self-conditioned recipe, before step 1
         generator_config, discriminator_config = dict(recipe.generator_config), dict(recipe.discriminator_config)
         if recipe.clusters:

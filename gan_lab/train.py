@@ -233,7 +233,8 @@ class Trainer:
     ``historical_averaging`` (λ, both players), and D's wrappers ``spectral_norm``,
     ``minibatch`` (``"stddev"`` / ``"discrimination"``), ``pack`` (PacGAN's m; build D for m
     times the channels), ``instance_noise`` (σ₀) annealed over ``instance_noise_steps``.
-    The loss options ``label_smoothing``, ``r1_gamma`` and ``feature_matching`` complete it.
+    The loss options ``label_smoothing``, ``r1_gamma``, ``feature_matching`` and
+    ``mode_seeking`` complete it.
 
     ``history`` holds one entry per generator step for each of :data:`HISTORY_KEYS`;
     ``snapshots`` holds ``(step, samples of the fixed noise)``.

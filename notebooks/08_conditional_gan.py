@@ -355,7 +355,8 @@ plt.show()
 #    training images in cluster $c$.
 #
 # How many clusters? More make each one narrower (mostly one class, drawn one way) but give
-# each fewer images, and a narrow cluster invites the collapse of section 3: with 100
+# each fewer images, and a narrow cluster invites collapse within it (rows of copies in a
+# grid like section 3's): with 100
 # clusters the course's generator drew one image per cluster whatever $z$ after 17,000 steps
 # (recall 0.02; the docstring of `gan_lab.recipes` has the numbers). The shipped recipe uses
 # 25. The labels are used below only to *check* the clusters, never to make them.
@@ -418,28 +419,33 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # %% [markdown]
 # ### When clusters are too easy: the mode-seeking term
 #
-# On Fashion-MNIST the same recipe fails. The k-means clusters of its pixels are narrow, one
-# silhouette each, and the generator soon draws **one image per cluster whatever $z$**.
-# With 50 clusters, after 1,500 steps its recall is 0.012 against the floor's 0.847, while
-# its precision is 0.956: good images, very few of them (after 17,000 steps with 25 clusters,
-# recall 0.0). D judges one image at a time, so it cannot see that two noise vectors gave
-# the same image. MSGAN (Mao et al., 2019) adds a term to G's loss that can. For the pairs
-# $i < j$ of fakes in a batch that share a cluster,
+# On Fashion-MNIST this recipe fails. The k-means clusters of its pixels are narrow, one
+# silhouette each, and the generator soon draws **one image per cluster whatever $z$**:
+# after 17,000 steps with 25 clusters its recall is 0.0. The collapse shows early: with 50
+# clusters, after 1,500 steps, recall is 0.012 (real images against real ones at the same
+# $n$: 0.847) while precision is 0.956: good images, very few of them (the docstring of
+# `gan_lab.recipes` has these numbers and the command that measures them). D judges one image
+# at a time, so it cannot see that two noise vectors gave the same image. MSGAN (Mao et al.,
+# 2019) adds a term to G's loss that can. The course's version takes the pairs $i < j$ of
+# fakes in a batch that share a cluster:
 #
 # $$\mathcal L_{\text{ms}} = \frac{1}{d_I / d_z + \varepsilon}, \qquad
 # d_I = \operatorname*{mean}_{i<j,\ c_i = c_j} \tfrac{1}{P}\lVert G(z_i, c_i) - G(z_j, c_j)\rVert_1, \qquad
-# d_z = \mathbb E\,\lvert z_{ik} - z_{jk}\rvert = \tfrac{2}{\sqrt\pi},$$
+# d_z = \mathbb E\,\lvert z_{i,m} - z_{j,m}\rvert = \tfrac{2}{\sqrt\pi},$$
 #
-# with $P$ the number of pixels and $d_z$ the expected distance per coordinate of two
+# with $P$ the number of pixels and $d_z$ the expected distance in one coordinate $m$ of two
 # independent $\mathcal N(0, 1)$ draws (their difference is $\mathcal N(0, 2)$, whose mean
-# absolute value is $\sqrt{2}\sqrt{2/\pi}$). G minimizes $L_G + \lambda \mathcal L_{\text{ms}}$: the
-# term grows without bound as samples of one cluster become equal. The recipe
+# absolute value is $\sqrt{2}\sqrt{2/\pi}$). MSGAN divides by each pair's own noise distance;
+# this term sees only images, so it uses the expectation. It is 0 when no two fakes share a
+# cluster. G minimizes $L_G + \lambda \mathcal L_{\text{ms}}$, and the term rises towards
+# $1/\varepsilon = 10^5$ as the samples of one cluster become equal. The recipe
 # `self-conditioned-ms` adds it with $\lambda = 1$ (`Trainer(..., mode_seeking=1.0)`;
 # `gan_lab.stabilize.mode_seeking_loss`). After the same 1,500 steps it gives recall 0.176
-# and precision 0.831: much more variety for a little precision. (Both runs:
-# `python benchmarks/unconditional_vs_labels.py --dataset fashion-mnist --steps 1500 --only
-# self-conditioned-ms no-mode-seeking`.) Check the term against a loop over the pairs, on
-# the real images of one cluster and on one image repeated:
+# and precision 0.831: much more variety for a little precision. With the term, narrow
+# clusters no longer collapse, so the recipe can use more of them: over 17,000 steps, 50
+# clusters scored 9.7 times the floor's FID against 11.3 times with 25. Check the term
+# against a loop over the pairs, on 16 real images of one cluster of this notebook's data
+# (MNIST here: cluster 0, the 1s) and on one image repeated:
 
 # %%
 import math
@@ -461,15 +467,17 @@ assert abs(varied - by_hand) < 1e-4 * by_hand and copied > 1000 * varied
 
 # %% [markdown]
 # The term is not zero for varied images: real images of one cluster give the value printed
-# above, and with $\lambda = 1$ the term keeps pushing samples apart however varied they
-# already are. Where the plain recipe did not collapse, that costs precision: on MNIST, with
-# 25 clusters, the term moved precision from 0.755 to 0.64 and recall from 0.758 to 0.85,
+# above ($d_I / d_z$ about 0.1), and with $\lambda = 1$ the term keeps pushing samples apart
+# however varied they already are. Where the plain recipe did not collapse, that costs
+# precision: on MNIST, with 25 clusters, the term moved precision from 0.755 to 0.640 and
+# recall from 0.758 to 0.847,
 # and FID from 4.5 to 8.3 times the floor (the docstring of `gan_lab.recipes` has the
 # numbers), so `dcgan-mnist` trains without it.
 
 # %% [markdown]
 # The shipped `dcgan-fashion-mnist` was trained this way: the recipe `self-conditioned-ms`,
-# 50 clusters (one too small to keep) and the mode-seeking term. Its cluster × noise grid,
+# 50 clusters (one of them held fewer than 20 images and was dropped, leaving 49) and the
+# mode-seeking term. Its cluster × noise grid,
 # as above: were $z$ ignored, every row would repeat one image.
 
 # %%
@@ -483,9 +491,9 @@ if "dcgan-fashion-mnist" in gan_lab.pretrained.available():
                 f"clusters {', '.join(map(str, rows.tolist()))} (rows) × 10 noise vectors");
 
 # %% [markdown]
-# **What you see.** Every row varies along it: the cut, length and pattern of a garment, the
+# **What you see.** Every row varies with $z$: the cut, length and pattern of a garment, the
 # shape of a shoe, the brightness of a bag. Footwear lies at one end of the cluster order,
-# tops at the other, bags, dresses and trousers in between; pixels merge classes with the
+# mostly tops at the other, bags, dresses and trousers in between; pixels merge classes with the
 # same silhouette here too (dresses with trousers or coats, shirts with pullovers).
 
 # %% [markdown]
@@ -505,16 +513,18 @@ for name in ("dcgan-mnist", "cgan-mnist", "dcgan-fashion-mnist", "cgan-fashion-m
               f"(floor {floor['recall']:.3f}), class KL {m['class KL']:.4f}")
 
 # %% [markdown]
-# **Reading it.** Without a single label, `dcgan-mnist` comes close to `cgan-mnist` on every
-# number: FID 14.0 against 13.7 (4.5 and 4.4 times the floor), precision and recall within
+# **Reading it.** Without a single label, `dcgan-mnist` comes close to `cgan-mnist` on FID,
+# precision and recall: FID 14.0 against 13.7 (4.5 and 4.4 times the floor), precision and recall within
 # about 0.01 of it. Its class histogram is further from uniform (0.0098 against 0.0002),
 # since clusters do not split the digits evenly, but it stays under 0.02, the course's target
 # for the class KL (`gan_lab.records.TARGETS`). Both still
 # sit 0.10 to 0.14 below the floor's precision and recall: good digits, not yet
-# indistinguishable ones. On Fashion-MNIST the clusters with the mode-seeking term do better
-# than the labels without it: `dcgan-fashion-mnist` scores 9.7 times the floor, the marginal
-# of `cgan-fashion-mnist` 56 times (section 4 showed why: two of its classes collapsed). Its
-# precision is within 0.07 of the floor's, but its recall is 0.18 below, and its FID about
+# indistinguishable ones. On Fashion-MNIST the clusters with the mode-seeking term beat the
+# labels without it on FID and recall: `dcgan-fashion-mnist` scores 9.7 times the floor and
+# recall 0.672, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4 showed
+# why: two of its classes collapsed). The collapsed one has the higher precision (0.900,
+# above the floor's): copies of good images. `dcgan-fashion-mnist`'s precision is within 0.07
+# of the floor's, but its recall is 0.18 below, and its FID about
 # twice the course's target of 5 times the floor: the harder dataset is not yet drawn in
 # all its variety.
 

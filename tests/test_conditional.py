@@ -91,6 +91,25 @@ def test_batch_norm_generator_normalizes_over_the_batch_and_refuses_film():
         ConditionalGenerator(norm="layer")
 
 
+def test_a_record_written_before_the_norm_option_still_fits_its_model(tmp_path):
+    """Old checkpoints lack ``norm``: it counts as its default, "pixel", and a run resumes."""
+    G, D = small()
+    data = BatchSource(torch.rand(32, 1, 28, 28) * 2 - 1, 8, seed=0, labels=torch.arange(32) % 10)
+    trainer = Trainer(G, D, data, seed=0)
+    trainer.train(1, progress=False)
+    path = trainer.save(tmp_path / "run.pt")
+    obj = checkpoint.load(path)
+    del obj["generator"]["config"]["norm"]                  # as written before the option
+    checkpoint.save(obj, path)
+    resumed = Trainer.from_checkpoint(path, data)
+    assert resumed.generator.config["norm"] == "pixel" and resumed.step == 1
+    old = checkpoint.model_record(G)
+    del old["config"]["norm"]
+    with pytest.raises(checkpoint.CheckpointError, match="norm': 'batch'"):
+        checkpoint.check_architecture(ConditionalGenerator(latent_dim=8, embed_dim=4, width=4, norm="batch"),
+                                      old, "generator")
+
+
 def test_checkpoints_rebuild_both_models():
     G, D = small()
     for model in (G, D):

@@ -75,3 +75,6 @@ def test_self_conditioned_recipe_with_batch_norm_in_g_refreshes_the_wrapped_aver
     assert torch.allclose(G(z[:2]), G(z)[:2], atol=1e-6)     # eval mode: a sample ignores its batch
     with pytest.raises(ValueError, match="G\\(z, y\\)"):
         refresh_batch_norm(run.trainer.ema_generator())
+    x, y = images_and_labels(n=16)
+    with pytest.raises(ValueError, match="batch-norm statistics refreshed from noise alone"):   # before training
+        RecipeRun(get_recipe("cgan", generator_config={"width": 4, "norm": "batch"}), x, seed=0, labels=y)
