@@ -142,9 +142,11 @@ def check_architecture(model: nn.Module, record: dict[str, Any], what: str) -> N
     options the record lacks count as their defaults."""
     _check_record(record, what)
     cls = type(model)
+    config = dict(record["config"])
+    if record["class"] == cls.__name__:
+        config = _with_defaults(cls, config)
     mine = (cls.__name__, _with_defaults(cls, dict(getattr(model, "config", {}))))
-    theirs = (record["class"], _with_defaults(cls, dict(record["config"])) if record["class"] == cls.__name__
-              else dict(record["config"]))
+    theirs = (record["class"], config)
     if mine != theirs:
         raise CheckpointError(
             f"The checkpoint's {what} is {theirs[0]}({theirs[1]}), but this one is "

@@ -45,9 +45,10 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ``strong-dcgan``. The collapse shows early: after 1,500 steps with 50 clusters
   (``benchmarks/unconditional_vs_labels.py --dataset fashion-mnist --steps 1500 --only
   self-conditioned-ms no-mode-seeking``), recall 0.012 and precision 0.956 without the term,
-  0.176 and 0.831 with it (floor 0.847 and 0.854). On MNIST it traded precision for recall: with 25 clusters FID 8.3x,
-  precision 0.64, recall 0.85 at weight 1, and 5.0x, 0.72, 0.80 at weight 0.2 (20,000 steps),
-  against 4.5x, 0.755, 0.758 without it, so ``dcgan-mnist`` keeps ``self-conditioned``.
+  0.176 and 0.831 with it (floor 0.847 and 0.854). On MNIST it traded precision for
+  recall: with 25 clusters, over 17,000 steps, FID 8.3x, precision 0.640, recall 0.847 at
+  weight 1 (over 20,000 steps at weight 0.2: 5.0x, 0.717, 0.802), against 4.5x, 0.755, 0.758
+  without it (the shipped record), so ``dcgan-mnist`` keeps ``self-conditioned``.
 
 Measured records of the shipped generators: ``gan_lab.pretrained.describe(name)["record"]``
 (for the conditional ``cgan-*``: ``["evaluation"]``, its marginal in ``["evaluation"]["marginal"]``).
