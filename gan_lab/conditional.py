@@ -29,7 +29,6 @@ from . import validate
 from .models import MODELS, dcgan_init, weight_dtype
 
 HEADS = ("projection", "concat")
-NORMS = ("pixel", "batch")   # the conditional generator's normalization
 
 
 def check_labels(y: torch.Tensor, n: int | None, n_classes: int, name: str = "class labels") -> None:
@@ -74,11 +73,6 @@ class PixelNorm(nn.Module):
         return x * (1 + self.gain(e).view(shape)) + self.bias(e).view(shape)
 
 
-def _normalize(norm: nn.Module, h: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-    """Pixel norm may read the class embedding ``e`` (FiLM); batch norm does not."""
-    return norm(h, e) if isinstance(norm, PixelNorm) else norm(h)
-
-
 class ConditionalGenerator(nn.Module):
     """``G(z, y)``: ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, C, 28, 28)`` in ``[-1, 1]``.
 
@@ -86,30 +80,24 @@ class ConditionalGenerator(nn.Module):
     through the embedding ``e = E[y]`` concatenated with ``z`` at the input, and per-example
     normalization (:class:`PixelNorm`) instead of batch norm. ``film=True`` also lets ``e``
     set the scale and shift of each normalization (see :class:`PixelNorm` for why the
-    course leaves it off). ``norm="batch"`` uses the DCGAN generator's batch norm instead
-    of pixel norm (``film`` then does not apply).
+    course leaves it off).
     """
 
     def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
-                 width: int = 64, channels: int = 1, film: bool = False, norm: str = "pixel"):
+                 width: int = 64, channels: int = 1, film: bool = False):
         super().__init__()
         latent_dim, n_classes, embed_dim, width, channels = validate.positive_ints(
             latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim, width=width,
             channels=channels)
-        if norm not in NORMS:
-            raise ValueError(f"norm must be one of {NORMS}, got {norm!r}.")
-        if film and norm != "pixel":
-            raise ValueError("film=True scales and shifts pixel norm: use it with norm='pixel'.")
         self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
-                           width=width, channels=channels, film=film, norm=norm)
+                           width=width, channels=channels, film=film)
         self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
         w = width
         self.embedding = nn.Embedding(n_classes, embed_dim)                  # y -> E[y] (B, embed_dim)
         self.project = nn.Linear(latent_dim + embed_dim, 2 * w * 7 * 7, bias=False)  # -> (B, 2w*49)
-        batch = norm == "batch"
-        self.norm0 = nn.BatchNorm1d(2 * w * 7 * 7) if batch else PixelNorm(2 * w * 7 * 7, embed_dim, film)
+        self.norm0 = PixelNorm(2 * w * 7 * 7, embed_dim, film)
         self.up1 = nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False)         # -> (B, w, 14, 14)
-        self.norm1 = nn.BatchNorm2d(w) if batch else PixelNorm(w, embed_dim, film)
+        self.norm1 = PixelNorm(w, embed_dim, film)
         self.up2 = nn.ConvTranspose2d(w, channels, 4, 2, 1)                  # -> (B, C, 28, 28)
         for m in self.modules():   # DCGAN init: N(0, 0.02) weights, so 1 + γ(e) (film) starts near 1
             if isinstance(m, (nn.Linear, nn.ConvTranspose2d)):
@@ -133,9 +121,9 @@ class ConditionalGenerator(nn.Module):
 
     def _generate(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
         """G's layers for checked ``z`` and ``e``."""
-        h = torch.relu(_normalize(self.norm0, self.project(torch.cat([z, e], dim=1)), e))  # (B, 2w*49)
-        h = torch.relu(_normalize(self.norm1, self.up1(h.view(len(z), -1, 7, 7)), e))    # (B, w, 14, 14)
-        return torch.tanh(self.up2(h))                                                    # (B, C, 28, 28)
+        h = torch.relu(self.norm0(self.project(torch.cat([z, e], dim=1)), e))   # (B, 2w*49)
+        h = torch.relu(self.norm1(self.up1(h.view(len(z), -1, 7, 7)), e))      # (B, w, 14, 14)
+        return torch.tanh(self.up2(h))                                           # (B, C, 28, 28)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))

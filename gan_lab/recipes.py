@@ -177,11 +177,6 @@ class RecipeRun:
                                 f"self-conditioned: it makes its own labels, {recipe.clusters} k-means clusters "
                                 "of the images; leave out labels=." if recipe.clusters else
                                 "unconditional: it learns p(x) from the images alone; leave out labels=."))
-        if (recipe.needs_labels and recipe.ema_decay is not None
-                and recipe.generator_config.get("norm") == "batch"):
-            raise ValueError("A G(z, y) with batch norm cannot have its average's batch-norm "
-                             "statistics refreshed from noise alone: use norm='pixel' with labels, "
-                             "or ema_decay=None.")
         self.setup_cpu_seconds = 0.0      # k-means of a self-conditioned recipe, before step 1
         generator_config, discriminator_config = dict(recipe.generator_config), dict(recipe.discriminator_config)
         if recipe.clusters:
@@ -233,7 +228,7 @@ def refresh_batch_norm(generator: nn.Module, batches: int = 20, batch_size: int 
     does for a data loader; here the inputs are noise)."""
     if is_conditional(generator):
         raise ValueError("refresh_batch_norm draws z alone, but this generator is G(z, y): "
-                         "use pixel norm in a conditional G (norm='pixel') or wrap it as G(z) first.")
+                         "wrap it as G(z) first (e.g. SelfConditionedGenerator.wrap).")
     g = torch.Generator().manual_seed(seed)
     noise = [torch.randn(batch_size, generator.latent_dim, generator=g) for _ in range(batches)]
     device = next(generator.parameters()).device

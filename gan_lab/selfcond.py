@@ -111,16 +111,15 @@ class SelfConditionedGenerator(nn.Module):
     clusters; ``cluster_shares`` (a buffer, saved with the weights) is ``π``."""
 
     def __init__(self, latent_dim: int = 101, n_clusters: int = 25, embed_dim: int = 32,
-                 width: int = 64, channels: int = 1, film: bool = False, norm: str = "pixel"):
+                 width: int = 64, channels: int = 1, film: bool = False):
         super().__init__()
         latent_dim = validate.positive_int(latent_dim, "latent_dim")
         if latent_dim < 2:
             raise ValueError(f"A self-conditioned generator needs latent_dim >= 2 (one coordinate "
                              f"picks the cluster), got {latent_dim}.")
-        self.conditional = ConditionalGenerator(latent_dim - 1, n_clusters, embed_dim, width, channels, film,
-                                                norm)
+        self.conditional = ConditionalGenerator(latent_dim - 1, n_clusters, embed_dim, width, channels, film)
         self.config = dict(latent_dim=latent_dim, n_clusters=n_clusters, embed_dim=embed_dim,
-                           width=width, channels=channels, film=film, norm=norm)
+                           width=width, channels=channels, film=film)
         self.latent_dim, self.n_clusters = latent_dim, n_clusters
         self.register_buffer("cluster_shares", torch.full((n_clusters,), 1.0 / n_clusters))
         self.early_features = "conditional.norm0"   # where explorer.principal_directions reads

@@ -73,40 +73,23 @@ def test_concat_head_sees_one_hot_label_planes():
     assert D.class_embedding is None
 
 
-def test_batch_norm_generator_normalizes_over_the_batch_and_refuses_film():
-    torch.manual_seed(0)
-    G = ConditionalGenerator(latent_dim=8, embed_dim=4, width=4, norm="batch")
-    z, y = torch.randn(6, 8), torch.tensor([0, 1, 2, 3, 4, 5])
-    G(z, y)                              # train mode: batch statistics, updated running ones
-    h = G.norm0(G.project(torch.cat([z, G.embed(y)], 1)))
-    assert torch.allclose(h.mean(0), G.norm0.bias, atol=1e-5)      # β + γ · (h - mean) / std
-    assert not torch.equal(G(z[:3], y[:3])[0], G(z, y)[0])          # a sample depends on its batch
-    G.eval()
-    assert torch.allclose(G(z[:3], y[:3]), G(z, y)[:3], atol=1e-6)  # eval: running statistics
-    rebuilt = checkpoint.rebuild(checkpoint.model_record(G))
-    assert rebuilt.config["norm"] == "batch"
-    with pytest.raises(ValueError, match="film=True scales and shifts pixel norm"):
-        ConditionalGenerator(film=True, norm="batch")
-    with pytest.raises(ValueError, match="norm must be one of"):
-        ConditionalGenerator(norm="layer")
-
-
-def test_a_record_written_before_the_norm_option_still_fits_its_model(tmp_path):
-    """Old checkpoints lack ``norm``: it counts as its default, "pixel", and a run resumes."""
+def test_a_record_written_before_an_option_existed_still_fits_its_model(tmp_path):
+    """A checkpoint without an option (here ``film``, as if written before it existed) counts
+    it as its default, and a run resumes; a model with another value is refused."""
     G, D = small()
     data = BatchSource(torch.rand(32, 1, 28, 28) * 2 - 1, 8, seed=0, labels=torch.arange(32) % 10)
     trainer = Trainer(G, D, data, seed=0)
     trainer.train(1, progress=False)
     path = trainer.save(tmp_path / "run.pt")
     obj = checkpoint.load(path)
-    del obj["generator"]["config"]["norm"]                  # as written before the option
+    del obj["generator"]["config"]["film"]                  # as written before the option
     checkpoint.save(obj, path)
     resumed = Trainer.from_checkpoint(path, data)
-    assert resumed.generator.config["norm"] == "pixel" and resumed.step == 1
+    assert resumed.generator.config["film"] is False and resumed.step == 1
     old = checkpoint.model_record(G)
-    del old["config"]["norm"]
-    with pytest.raises(checkpoint.CheckpointError, match="norm': 'batch'"):
-        checkpoint.check_architecture(ConditionalGenerator(latent_dim=8, embed_dim=4, width=4, norm="batch"),
+    del old["config"]["film"]
+    with pytest.raises(checkpoint.CheckpointError, match="film': True"):
+        checkpoint.check_architecture(ConditionalGenerator(latent_dim=8, embed_dim=4, width=4, film=True),
                                       old, "generator")
 
 
