@@ -13,7 +13,7 @@ Notebook 08's conditional GAN splits one hard distribution ``p(x)`` into ten eas
 
 Liu et al. cluster in the discriminator's features and re-cluster during training; on
 28x28 digits, pixels clustered once were enough in the course's pilot (MNIST, 3,000 steps,
-seed 0, FID at n = 5,000 against the test split): 41.9 with 25 clusters, against 210 for
+Adam 2e-4, seed 0, FID at n = 5,000 against the test split): 41.9 with 25 clusters, against 210 for
 the unconditional ``strong-dcgan`` and 21 with the true labels. Too many
 clusters invite collapse within each (with 100, one image per cluster by 17,000 steps), and
 on Fashion-MNIST it collapsed at 25 too, until MSGAN's mode-seeking term in G's loss

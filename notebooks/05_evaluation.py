@@ -260,7 +260,8 @@ if data.name == "mnist":
     for name in samples:
         record = pretrained.describe(name)
         print(f"{name}: {record['generator']}, {record['steps']:,} steps on {record['data']}, "
-              f"{record['train_seconds']:.0f} s of training")
+              f"{record['train_seconds']:.0f} s of training; its record: FID "
+              f"{record['record']['fid_over_floor']}x the floor against the test split")
 else:
     print(f"The pretrained generators are MNIST models; with {data.name} only the floor is shown.")
     show_table(rows)
@@ -270,7 +271,7 @@ else:
 # about thirty times and `dcgan-mnist` about seven times (its KID is within about two of its
 # standard deviations of the floor's). These ratios are against this notebook's floor (sets
 # B and A, both from the train split); the shipped records, which notebook 08 and the README
-# quote, measure against the test split, so their ratios differ (19.7 and 4.5). Precision and
+# quote, measure against the test split, so their ratios differ (printed above). Precision and
 # recall show whether a gap is quality or coverage.
 #
 # Which of the two is better? Each metric gives its own verdict (lower is better for FID,

@@ -132,6 +132,24 @@ def test_shipped_generator_has_its_record(name):
     assert record["train_cpu_seconds"] <= 30 * 60
 
 
+@pytest.mark.parametrize("name", SHIPPED + ["cgan-mnist", "cgan-fashion-mnist"])
+def test_shipped_generator_was_trained_by_the_recipe_of_today(name):
+    """The training script, run as the record's command says, trains the recipe as it is now:
+    a recipe changed without retraining its shipped generator fails here."""
+    import dataclasses
+
+    from gan_lab.recipes import Recipe, get_recipe
+
+    record = pretrained.describe(name)
+    today = get_recipe(record["recipe"], steps=record["steps"]).describe()
+    # a field added to Recipe after the record was written must hold its default today
+    defaults = {f.name: (f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+                for f in dataclasses.fields(Recipe)}
+    assert {**today, **record["recipe_settings"]} == today
+    assert all(today[k] == defaults[k] for k in today.keys() - record["recipe_settings"].keys())
+    assert f"--steps {record['steps']}" in record["command"]
+
+
 @pytest.mark.parametrize("name", ["cgan-mnist", "cgan-fashion-mnist"])
 def test_conditional_generator_has_the_record_of_its_marginal(name):
     record = pretrained.describe(name)
