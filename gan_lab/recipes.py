@@ -29,10 +29,10 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ordinary ``G(z)`` that samples the clusters' marginal, with Adam at 5e-4 where ``cgan``
   uses 2e-4. It needs no labels and trains the shipped ``dcgan-mnist``: FID 3.7x the floor
   after 17,000 steps (precision 0.750, recall 0.801), against 4.5x (0.755, 0.758) at 2e-4
-  and 41x for ``strong-dcgan``. Unless a number below says otherwise, it was measured at
-  2e-4, before the rate changed. ``benchmarks/unconditional_vs_labels.py`` (MNIST, 3,000
-  steps, one thread, seed 0, FID at n = 5,000): 41.9 (recall 0.58) against 210 for
-  ``strong-dcgan`` and 21 for ``cgan``. A first pilot (k-means on all 60,000 images)
+  and 41x for ``strong-dcgan``. ``benchmarks/unconditional_vs_labels.py`` (MNIST, 3,000
+  steps, one thread, seed 0, FID at n = 5,000): 25.5 (recall 0.725; at 2e-4: 41.9 and
+  0.58) against 210 for ``strong-dcgan`` and 21 for ``cgan``. The numbers that follow were
+  measured at 2e-4, before the rate changed. A first pilot (k-means on all 60,000 images)
   compared cluster counts: 22.8 with 100 clusters, 40 with 50, 58 with 25, 61 with 10. But
   recall fell as clusters grew (0.65 with 10, 0.36 with 100), and over the full 17,000
   steps 100 clusters collapsed: one image per cluster whatever z (MNIST FID 10x the floor,
@@ -41,16 +41,19 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   whatever z;
 - ``self-conditioned-ms``: the same on 50 clusters, plus MSGAN's mode-seeking term in G's
   loss (Mao et al., 2019; ``mode_seeking=1``, :func:`gan_lab.stabilize.mode_seeking_loss`),
-  which grows as fakes of one cluster become alike. It trains ``dcgan-fashion-mnist``: FID
-  6.25x the floor after 18,500 steps at 5e-4 (precision 0.809, recall 0.702). At 2e-4
+  which grows as fakes of one cluster become alike, and Adam at 1e-3. It trains
+  ``dcgan-fashion-mnist``: FID 5.74x the floor after 18,500 steps (precision 0.798, recall
+  0.717), against 6.25x (0.809, 0.702) at 5e-4. At 2e-4
   (17,000 steps, seed 0, n = 5,000 against the test split, one thread): 11.3x with 25
   clusters (precision 0.77, recall 0.69), 9.7x with 50 (0.79, 0.67), and 10.3x with 100
   over 20,000 steps (0.82, 0.63: more clusters, more precision, less recall), against 84x
   and recall 0.0 without the term, and 36x (recall 0.65) for ``strong-dcgan``. A pilot at
   n = 2,000 after 4,500 steps at 5e-4 already had recall 0.66. The collapse shows early: after 1,500 steps
-  with 50 clusters at 2e-4 (``benchmarks/unconditional_vs_labels.py --dataset fashion-mnist
-  --steps 1500 --only self-conditioned-ms no-mode-seeking``), recall 0.012 and precision
-  0.956 without the term, 0.176 and 0.831 with it (floor 0.847 and 0.854). On MNIST at 2e-4
+  with 50 clusters (``benchmarks/unconditional_vs_labels.py --dataset fashion-mnist
+  --steps 1500 --only self-conditioned-ms no-mode-seeking``), recall 0.207 and precision
+  0.922 without the term, 0.473 and 0.838 with it (floor 0.847 and 0.854); at 5e-4, 0.035
+  and 0.973 without, 0.371 and 0.817 with; at 2e-4, 0.012 and 0.956 without, 0.176 and
+  0.831 with. On MNIST at 2e-4
   it traded precision for recall: with 25 clusters, over 17,000 steps, FID 8.3x, precision
   0.640, recall 0.847 at weight 1 (over 20,000 steps at weight 0.2: 5.0x, 0.717, 0.802),
   against 4.5x, 0.755, 0.758 without it, so ``dcgan-mnist`` keeps ``self-conditioned``.
@@ -115,7 +118,7 @@ RECIPES: dict[str, Recipe] = {
     # Radford et al. (2016) as the PyTorch DCGAN tutorial trains it
     "classic-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", steps=5000),
     # the same MLP pair, its generator averaged (half-life of about 10,000 images), and Adam at
-    # 5e-4, 2.5x the tutorials' rate: the EMA smooths the noisier steps. It trains mlp-mnist:
+    # 5e-4, 2.5x the tutorials' rate (the EMA averages over its larger steps). It trains mlp-mnist:
     # 85,000 steps, about 1,590 CPU-s, FID 11.8x the floor (at 2e-4: 19.7x after 60,000 steps,
     # 85x after 12,000). Pilot, 10,000 steps, n = 2,000: FID 370 at 2e-4, 103 at 5e-4, 89 at
     # 1e-3 (but precision 0.70 against 0.77 at 5e-4)
@@ -143,7 +146,7 @@ RECIPES: dict[str, Recipe] = {
     # the same, trained on 25 k-means clusters of the pixels instead of the labels
     # (gan_lab.selfcond); it ships as an ordinary G(z) that samples the clusters' marginal.
     # 25, not more: with 100 clusters each one collapsed to a single image by 17,000 steps.
-    # Adam at 5e-4, 2.5x cgan's rate, with the EMA smoothing the larger steps: over 17,000
+    # Adam at 5e-4, 2.5x cgan's rate (the EMA averages over its larger steps): over 17,000
     # steps on MNIST FID 3.7x the floor against 4.5x at 2e-4 (see the module docstring)
     "self-conditioned": Recipe("ConditionalGenerator", "ConditionalDiscriminator",
                                generator_config={"width": 32},
@@ -151,12 +154,14 @@ RECIPES: dict[str, Recipe] = {
                                lr_g=5e-4, lr_d=5e-4, ema_decay=0.995, steps=17_000, clusters=25),
     # the same on 50 clusters with MSGAN's mode-seeking term in G's loss (weight 1, Mao et
     # al., 2019), which keeps z useful within each cluster: on Fashion-MNIST the plain recipe
-    # drew one image per cluster whatever z. It trains dcgan-fashion-mnist; on MNIST the term
-    # cost more precision than it gave recall (see the module docstring)
+    # drew one image per cluster whatever z. Adam at 1e-3: FID 5.74x the floor after 18,500
+    # steps against 6.25x at 5e-4 and 9.7x at 2e-4 (17,000 steps). It trains
+    # dcgan-fashion-mnist; on MNIST the term cost more precision than it gave recall (see
+    # the module docstring)
     "self-conditioned-ms": Recipe("ConditionalGenerator", "ConditionalDiscriminator",
                                   generator_config={"width": 32},
                                   discriminator_config={"width": 32, "head": "projection"},
-                                  lr_g=5e-4, lr_d=5e-4, ema_decay=0.995, steps=18_500, clusters=50,
+                                  lr_g=1e-3, lr_d=1e-3, ema_decay=0.995, steps=18_500, clusters=50,
                                   trainer_options={"mode_seeking": 1.0}),
 }
 

@@ -268,7 +268,7 @@ else:
 
 # %% [markdown]
 # Read each row against the floor: both trained generators sit above it on FID, `mlp-mnist`
-# about thirty times and `dcgan-mnist` about seven times (its KID is within about two of its
+# about sixteen times and `dcgan-mnist` about six times (its KID is within about two of its
 # standard deviations of the floor's). These ratios are against this notebook's floor (sets
 # B and A, both from the train split); the shipped records, which notebook 08 and the README
 # quote, measure against the test split, so their ratios differ (printed above). Precision and
@@ -286,27 +286,30 @@ if data.name == "mnist":
     for name, won in wins.items():
         print(f"{name} scores better on {len(won)} of {len(better)} metrics: {', '.join(won) or 'none'}")
     leader = max(wins, key=lambda name: len(wins[name]))
-    print(f"By these metrics the better generator is {leader}"
-          + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
+    if sorted(len(won) for won in wins.values()).count(len(wins[leader])) > 1:
+        print("The count is a tie: by these metrics neither generator is the better one.")
+    else:
+        print(f"By these metrics the better generator is {leader}"
+              + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
 
 # %% [markdown]
-# Here the metrics split: `mlp-mnist` leads narrowly on precision and recall (by 0.01 to
-# 0.03), `dcgan-mnist` widely on FID and KID (about four and ten times lower), and on IS and
-# the class KL. About as many of the MLP's samples lie near real digits, but the DCGAN's, taken
-# together, match the mean and covariance of the real features far better, and their
-# classes are closer to uniform.
+# Here the metrics split three to three: `mlp-mnist` leads narrowly on precision and recall
+# (by 0.02 to 0.03) and on the class KL, `dcgan-mnist` widely on FID and KID (about three and
+# seven times lower) and on IS. Slightly more of the MLP's samples lie near real digits, and
+# its classes are a little closer to uniform, but the DCGAN's samples, taken together, match
+# the mean and covariance of the real features far better.
 #
 # Whatever the lines above say, read them with two caveats. First, they score two
 # *trained generators*, not two architectures: the printed training records show how many
-# steps and seconds each got (wall-clock seconds on a shared machine; notebook 04 lists their
-# CPU seconds), `dcgan-mnist` was also trained on clusters of the images (notebook 08) where
-# `mlp-mnist` was not, and another recipe or budget could change the order. Second, these
+# steps and seconds each got (wall-clock seconds; notebook 04 lists their CPU seconds),
+# `dcgan-mnist` was also trained on clusters of the images (notebook 08) where `mlp-mnist`
+# was not, and another recipe or budget could change the order. Second, these
 # metrics live in a classifier's feature space: they reward digits the classifier recognises,
 # spread over the ten classes as in the data, which is not the same thing as clean strokes
-# without stray dots, the symptom notebook 04 looked at and counted. Here the majority of
-# the metrics and notebook 04's count of isolated pixels both favour the convolutional
-# generator, though they scored different models; where they disagree, the metrics tell you what the eye
-# missed (or the other way round): look at the samples and the numbers together.
+# without stray dots, the symptom notebook 04 looked at and counted. Here the metrics split
+# evenly, while notebook 04's count of isolated pixels favoured the convolutional generator
+# (it scored different models); where numbers and eye disagree, one tells you what the other
+# missed: look at the samples and the numbers together.
 #
 # ## 6. Did it memorize?
 #

@@ -108,11 +108,13 @@ print("clusters of seed 7 and seed 9:", G.cluster(ends[:, 0]).tolist())
 
 # %% [markdown]
 # **What you see.** Seeds 7 and 9 lie in neighbouring clusters (printed above). On the
-# linear row the sample changes gradually within a cluster, its strokes bending and
-# thinning; where $z_0$ crosses the boundary between the two clusters it changes digit in one
-# step, from a 9 to a 7, and then goes on changing gradually. The spherical row differs: on
+# linear row the sample changes gradually within a cluster: seed 7's open 4 bends its left
+# arm over until its top is closed (frames 1 to 5). Where $z_0$ crosses the boundary between
+# the two clusters, between frames 5 and 6, it jumps in one step to seed 9's kind of 9,
+# slanted, with a rounder loop, and then changes only a little. The spherical row differs: on
 # it $z_0$ does not move monotonically but dips below both ends, into clusters with lower
-# numbers, so the 9 becomes a 7, then a run of 1s, and a 7 again at the end. Pairs whose
+# numbers, so the 4 becomes a 9 at the second frame, then a run of four 1s, and a 9 again in
+# the last two frames. Pairs whose
 # clusters are further apart (try them in the widget) change digit several times on the
 # way; a pair inside one cluster morphs smoothly all along (section 3 shows a smooth change
 # of digit with a conditional generator). The other difference between the two paths is the
@@ -221,12 +223,15 @@ print("each direction's z_0 component (dcgan-mnist's cluster coordinate):",
       ", ".join(f"{u:.2f}" for u in directions[:, 0]))
 
 # %% [markdown]
-# **What you see.** For `dcgan-mnist` every direction found has a large $z_0$ component
-# (printed above; each direction has length 1): the largest source of variation in its
-# features is the cluster, that is, mostly the digit. So the sliders change the digit in
-# steps: seed 2's 9 (the middle column) becomes a 1 towards $\alpha = -3$ in all four rows,
-# the clusters at the start of the numbering, and other digits towards $\alpha = 3$, while
-# style (width, slant, stroke) changes along with them. Directions found without labels mean
+# **What you see.** For `dcgan-mnist` three of the four directions have a large $z_0$
+# component (printed above; each direction has length 1, so a random one would have about
+# $1/\sqrt{101} \approx 0.1$): the largest source of variation in its features is the
+# cluster, that is, mostly the digit. So the sliders change the digit in steps: seed 2's
+# sample (the middle column, a 7 with a hooked foot) becomes a 1 towards $\alpha = -3$ in
+# rows 1, 3 and 4, the clusters at the start of the numbering, and other digits towards
+# $\alpha = 3$. Direction 1 (row 2) has a small negative $z_0$ component, yet it too changes
+# the digit, the other way round: 9s and a scrawled 4 towards $\alpha = -3$, 1s towards
+# $\alpha = 3$. Style (width, slant, stroke) changes along with the digit. Directions found without labels mean
 # different things for different seeds, so try a few.
 
 # %% [markdown]

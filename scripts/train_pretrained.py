@@ -35,8 +35,8 @@ MODELS = {"dcgan": "self-conditioned", "dcgan-strong": "strong-dcgan", "dcgan-cl
           "mlp": "mlp-ema"}
 # Where a dataset needs another recipe. On Fashion-MNIST the self-conditioned recipe collapsed
 # within its clusters (17,000 steps, seed 0: recall 0.0 with 25 clusters, FID 84x the floor);
-# with the mode-seeking term and 50 clusters it did not (FID 9.7x, recall 0.67; 6.25x and 0.70
-# at the recipe's present Adam rate, 5e-4). On MNIST the term cost precision (gan_lab.recipes
+# with the mode-seeking term and 50 clusters it did not (FID 9.7x, recall 0.67; 5.74x and 0.72
+# at the recipe's present Adam rate, 1e-3). On MNIST the term cost precision (gan_lab.recipes
 # has the numbers), so dcgan-mnist keeps self-conditioned.
 PER_DATASET = {("dcgan", "fashion-mnist"): "self-conditioned-ms"}
 
