@@ -117,7 +117,8 @@ RECIPES: dict[str, Recipe] = {
     "classic-mlp": Recipe("MLPGenerator", "MLPDiscriminator", steps=30_000),
     # Radford et al. (2016) as the PyTorch DCGAN tutorial trains it
     "classic-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", steps=5000),
-    # the same MLP pair, its generator averaged (half-life of about 10,000 images), and Adam at
+    # the same MLP pair, its generator averaged (decay 0.999: a half-life of about 700 steps,
+    # 44,000 images), and Adam at
     # 5e-4, 2.5x the tutorials' rate (the EMA averages over its larger steps). It trains mlp-mnist:
     # 85,000 steps, about 1,590 CPU-s, FID 11.8x the floor (at 2e-4: 19.7x after 60,000 steps,
     # 85x after 12,000). Pilot, 10,000 steps, n = 2,000: FID 370 at 2e-4, 103 at 5e-4, 89 at
@@ -145,7 +146,7 @@ RECIPES: dict[str, Recipe] = {
                    ema_decay=0.995, steps=18_000),
     # the same, trained on 25 k-means clusters of the pixels instead of the labels
     # (gan_lab.selfcond); it ships as an ordinary G(z) that samples the clusters' marginal.
-    # 25, not more: with 100 clusters each one collapsed to a single image by 17,000 steps.
+    # 25, not more: with 100 clusters each one collapsed to a single image by 17,000 steps (at 2e-4).
     # Adam at 5e-4, 2.5x cgan's rate (the EMA averages over its larger steps): over 17,000
     # steps on MNIST FID 3.7x the floor against 4.5x at 2e-4 (see the module docstring)
     "self-conditioned": Recipe("ConditionalGenerator", "ConditionalDiscriminator",
@@ -154,10 +155,10 @@ RECIPES: dict[str, Recipe] = {
                                lr_g=5e-4, lr_d=5e-4, ema_decay=0.995, steps=17_000, clusters=25),
     # the same on 50 clusters with MSGAN's mode-seeking term in G's loss (weight 1, Mao et
     # al., 2019), which keeps z useful within each cluster: on Fashion-MNIST the plain recipe
-    # drew one image per cluster whatever z. Adam at 1e-3: FID 5.74x the floor after 18,500
+    # drew one image per cluster whatever z (at 2e-4). Adam at 1e-3: FID 5.74x the floor after 18,500
     # steps against 6.25x at 5e-4 and 9.7x at 2e-4 (17,000 steps). It trains
-    # dcgan-fashion-mnist; on MNIST the term cost more precision than it gave recall (see
-    # the module docstring)
+    # dcgan-fashion-mnist; on MNIST (at 2e-4) the term cost more precision than it gave
+    # recall (see the module docstring)
     "self-conditioned-ms": Recipe("ConditionalGenerator", "ConditionalDiscriminator",
                                   generator_config={"width": 32},
                                   discriminator_config={"width": 32, "head": "projection"},

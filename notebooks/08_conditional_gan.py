@@ -358,7 +358,7 @@ plt.show()
 # each fewer images, and a narrow cluster invites collapse within it (rows of copies in a
 # grid like section 3's): with 100
 # clusters the course's generator drew one image per cluster whatever $z$ after 17,000 steps
-# (recall 0.02; the docstring of `gan_lab.recipes` has the numbers). The shipped recipe uses
+# (at the rate $2\cdot10^{-4}$; recall 0.02; the docstring of `gan_lab.recipes` has the numbers). The shipped recipe uses
 # 25, and Adam at $5\cdot10^{-4}$, 2.5 times the `Trainer`'s default rate used above; with the
 # weights averaged (notebook 07) the larger steps paid: over 17,000 steps on MNIST, FID 3.7
 # times the floor's against 4.5 times at $2\cdot10^{-4}$. The labels are used below only to
