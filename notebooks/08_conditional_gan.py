@@ -404,12 +404,20 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
     print(f"{G_self.n_clusters} clusters; largest |drawn share - π_c| over 200,000 draws: {gap:.5f} "
           f"(largest π_c {G_self.cluster_shares.max():.4f})")
     assert gap < 0.003
-    z = torch.randn(10, G_self.latent_dim - 1, generator=torch.Generator().manual_seed(settings.seed))
-    rows = torch.linspace(0, G_self.n_clusters - 1, 10).round().long()
-    with torch.no_grad():   # row: one cluster; column: one noise vector z (without z_0)
-        grid = G_self.conditional(z.repeat(len(rows), 1), rows.repeat_interleave(10))
+
+
+def cluster_noise_grid(G: SelfConditionedGenerator, name: str) -> None:
+    """Ten clusters spread over G's numbering (rows) × ten noise vectors z without z_0 (columns)."""
+    z = torch.randn(10, G.latent_dim - 1, generator=torch.Generator().manual_seed(settings.seed))
+    rows = torch.linspace(0, G.n_clusters - 1, 10).round().long()
+    with torch.no_grad():
+        grid = G.conditional(z.repeat(len(rows), 1), rows.repeat_interleave(10))
     show_images(grid, nrow=10, size=6,
-                title=f"dcgan-mnist: clusters {', '.join(map(str, rows.tolist()))} (rows) × 10 noise vectors");
+                title=f"{name}: clusters {', '.join(map(str, rows.tolist()))} (rows) × 10 noise vectors")
+
+
+if "dcgan-mnist" in gan_lab.pretrained.available():
+    cluster_noise_grid(G_self, "dcgan-mnist")
 
 # %% [markdown]
 # **What you see.** Each row is one cluster, each column one noise vector. Within a row $z$
@@ -486,13 +494,8 @@ assert abs(varied - by_hand) < 1e-4 * by_hand and copied > 1000 * varied
 
 # %%
 if "dcgan-fashion-mnist" in gan_lab.pretrained.available():
-    G_fashion = load_pretrained("dcgan-fashion-mnist")
-    z = torch.randn(10, G_fashion.latent_dim - 1, generator=torch.Generator().manual_seed(settings.seed))
-    rows = torch.linspace(0, G_fashion.n_clusters - 1, 10).round().long()
-    with torch.no_grad():
-        grid = G_fashion.conditional(z.repeat(len(rows), 1), rows.repeat_interleave(10))
-    show_images(grid, nrow=10, size=6, title=f"dcgan-fashion-mnist ({describe('dcgan-fashion-mnist')['recipe']}): "
-                f"clusters {', '.join(map(str, rows.tolist()))} (rows) × 10 noise vectors");
+    cluster_noise_grid(load_pretrained("dcgan-fashion-mnist"),
+                       f"dcgan-fashion-mnist ({describe('dcgan-fashion-mnist')['recipe']})")
 
 # %% [markdown]
 # **What you see.** Every row varies with $z$: the cut, length and pattern of a garment, the
