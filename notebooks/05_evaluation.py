@@ -286,7 +286,8 @@ if data.name == "mnist":
     for name, won in wins.items():
         print(f"{name} scores better on {len(won)} of {len(better)} metrics: {', '.join(won) or 'none'}")
     leader = max(wins, key=lambda name: len(wins[name]))
-    if sorted(len(won) for won in wins.values()).count(len(wins[leader])) > 1:
+    counts = [len(won) for won in wins.values()]
+    if counts.count(max(counts)) > 1:
         print("The count is a tie: by these metrics neither generator is the better one.")
     else:
         print(f"By these metrics the better generator is {leader}"
