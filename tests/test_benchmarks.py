@@ -94,3 +94,15 @@ def test_unconditional_vs_labels_pilot_runs_every_variant():
         pytest.skip("MNIST train split not available")
     assert [r["variant"] for r in rows] == pilot.VARIANTS
     assert all(r["FID"] > 0 and 0 <= r["precision"] <= 1 for r in rows)
+
+
+def test_unconditional_vs_labels_ema_decay_overrides_each_recipe():
+    from gan_lab.recipes import get_recipe
+
+    pilot = _load("unconditional_vs_labels")
+    images = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    labels = torch.arange(2000) % 10
+    for variant, recipe in [("strong-dcgan", "strong-dcgan"), ("no-mode-seeking", "self-conditioned-ms"),
+                            ("pixel-norm-G", "strong-dcgan"), ("cgan", "cgan")]:
+        assert pilot.build(variant, images, labels, 0).trainer.ema_decay == get_recipe(recipe).ema_decay
+        assert pilot.build(variant, images, labels, 0, ema_decay=0.9).trainer.ema_decay == 0.9
