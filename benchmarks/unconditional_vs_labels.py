@@ -17,9 +17,9 @@ trained (for the self-conditioned recipes, with the clustering).
     python benchmarks/unconditional_vs_labels.py --only self-conditioned   # FID 25.5 in 233 CPU-s
     python benchmarks/unconditional_vs_labels.py --steps 200 --only strong-dcgan cgan
     # Fashion-MNIST, 50 clusters, with and without the mode-seeking term: recall 0.473 vs 0.207
-    # (EMA decay 0.995: the recipe's 0.999 averages over about 700 steps, too long for 1,500)
-    python benchmarks/unconditional_vs_labels.py --dataset fashion-mnist --steps 1500 --ema-decay 0.995 \
-        --only self-conditioned-ms no-mode-seeking
+    # (EMA decay 0.995: the recipe's 0.999, a half-life of about 700 steps, is too long for 1,500)
+    python benchmarks/unconditional_vs_labels.py --dataset fashion-mnist --steps 1500 \
+        --ema-decay 0.995 --only self-conditioned-ms no-mode-seeking
 
 Variants: ``+minibatch-stddev`` (D sees the batch's spread, Karras et al., 2018),
 ``+r1`` (no batch norm in D, the R1 penalty γ = 1, Mescheder et al., 2018), and

@@ -43,9 +43,9 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   loss (Mao et al., 2019; ``mode_seeking=1``, :func:`gan_lab.stabilize.mode_seeking_loss`),
   which grows as fakes of one cluster become alike, Adam at 1e-3 and an EMA decay of 0.999.
   It trains ``dcgan-fashion-mnist``: FID 5.54x the floor after 18,500 steps (precision
-  0.799, recall 0.726). With decay 0.995 it scored 5.74x (0.798, 0.717); at 5e-4, 6.25x
-  (0.809, 0.702). Measured over one run (seed 0) with EMAs at several decays side by side:
-  0.998 gave 5.62x, 0.9995 no better at n = 2,000; on MNIST the same comparison moved
+  0.799, recall 0.726). With decay 0.995 it scored 5.74x (0.798, 0.717); at 5e-4 (and
+  0.995), 6.25x (0.809, 0.702). Several EMAs of one run side by side (seed 0, n = 5,000):
+  decay 0.998 gave 5.62x, 0.9995 5.54x; on MNIST the same comparison moved
   ``self-conditioned`` only from 3.73x (0.995) to 3.60x (0.999), at equal precision, so
   that recipe keeps 0.995. Tried and not kept (each a full 18,500-step run with decay
   0.999): Adam 2e-3, 5.74x (precision 0.808, recall 0.735); the hinge loss, 6.85x;
@@ -57,11 +57,12 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   n = 2,000 after 4,500 steps at 5e-4 already had recall 0.66. The collapse shows early: after 1,500 steps
   with 50 clusters and an EMA decay of 0.995 (``benchmarks/unconditional_vs_labels.py
   --dataset fashion-mnist --steps 1500 --ema-decay 0.995 --only self-conditioned-ms
-  no-mode-seeking``; the recipe's 0.999 still weighs the first steps' G at 1,500 steps, and
-  with it recall was 0.205 even with the term), recall 0.207 and precision
+  no-mode-seeking``), recall 0.207 and precision
   0.922 without the term, 0.473 and 0.838 with it (floor 0.847 and 0.854); at 5e-4, 0.035
   and 0.973 without, 0.371 and 0.817 with; at 2e-4, 0.012 and 0.956 without, 0.176 and
-  0.831 with. On MNIST at 2e-4
+  0.831 with. With the recipe's own decay, 0.999, the average at step 1,500 still holds
+  22% of the first step's G (0.999^1500; the EMA starts as a copy of G), and recall was
+  0.205 even with the term. On MNIST at 2e-4
   it traded precision for recall: with 25 clusters, over 17,000 steps, FID 8.3x, precision
   0.640, recall 0.847 at weight 1 (over 20,000 steps at weight 0.2: 5.0x, 0.717, 0.802),
   against 4.5x, 0.755, 0.758 without it, so ``dcgan-mnist`` keeps ``self-conditioned``.
@@ -165,7 +166,7 @@ RECIPES: dict[str, Recipe] = {
     # al., 2019), which keeps z useful within each cluster: on Fashion-MNIST the plain recipe
     # drew one image per cluster whatever z (at 2e-4). Adam at 1e-3 and EMA decay 0.999: FID
     # 5.54x the floor after 18,500 steps (5.74x with decay 0.995), against 6.25x at 5e-4 and
-    # 9.7x at 2e-4 (17,000 steps). It trains
+    # 9.7x at 2e-4 (17,000 steps; both with decay 0.995). It trains
     # dcgan-fashion-mnist; on MNIST (at 2e-4) the term cost more precision than it gave
     # recall (see the module docstring)
     "self-conditioned-ms": Recipe("ConditionalGenerator", "ConditionalDiscriminator",

@@ -434,7 +434,8 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # silhouette each, and the generator soon draws **one image per cluster whatever $z$**:
 # after 17,000 steps with 25 clusters (at the rate $2\cdot10^{-4}$) its recall was 0.0. The
 # collapse shows early: with 50 clusters and the rate of the shipped recipe,
-# $10^{-3}$, recall after 1,500 steps is 0.207 (real images against real ones at the same
+# $10^{-3}$, but an EMA decay of 0.995 instead of the recipe's 0.999 (too long an average
+# for 1,500 steps), recall after 1,500 steps is 0.207 (real images against real ones at the same
 # $n$: 0.847) while precision is 0.922: good images, too few kinds of them (the docstring of
 # `gan_lab.recipes` has these numbers and the command that measures them). D judges one image
 # at a time, so it cannot see that two noise vectors gave the same image. MSGAN (Mao et al.,
@@ -532,11 +533,11 @@ for name in ("dcgan-mnist", "cgan-mnist", "dcgan-fashion-mnist", "cgan-fashion-m
 # 0.02, the course's target for the class KL (`gan_lab.records.TARGETS`). Both still sit
 # 0.08 to 0.14 below the floor's precision and recall: good digits, not yet
 # indistinguishable ones. On Fashion-MNIST the clusters with the mode-seeking term beat the
-# labels without it on FID and recall: `dcgan-fashion-mnist` scores 5.7 times the floor and
-# recall 0.717, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4 showed
+# labels without it on FID and recall: `dcgan-fashion-mnist` scores 5.5 times the floor and
+# recall 0.726, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4 showed
 # why: two of its classes collapsed). The collapsed one has the higher precision (0.900,
 # above the floor's): copies of good images. `dcgan-fashion-mnist`'s precision is within
-# 0.06 of the floor's, but its recall is 0.13 below, and its FID just above the course's
+# 0.06 of the floor's, but its recall is 0.12 below, and its FID just above the course's
 # target of 5 times the floor: the harder dataset is not yet drawn in all its variety.
 
 # %% [markdown]

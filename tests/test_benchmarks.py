@@ -102,7 +102,8 @@ def test_unconditional_vs_labels_ema_decay_overrides_each_recipe():
     pilot = _load("unconditional_vs_labels")
     images = torch.rand(2000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
     labels = torch.arange(2000) % 10
-    for variant, recipe in [("strong-dcgan", "strong-dcgan"), ("no-mode-seeking", "self-conditioned-ms"),
-                            ("pixel-norm-G", "strong-dcgan"), ("cgan", "cgan")]:
+    for variant, recipe in [("strong-dcgan", "strong-dcgan"), ("self-conditioned-ms", "self-conditioned-ms"),
+                            ("no-mode-seeking", "self-conditioned-ms"), ("pixel-norm-G", "strong-dcgan"),
+                            ("cgan", "cgan")]:
         assert pilot.build(variant, images, labels, 0).trainer.ema_decay == get_recipe(recipe).ema_decay
         assert pilot.build(variant, images, labels, 0, ema_decay=0.9).trainer.ema_decay == 0.9
