@@ -433,9 +433,9 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # On Fashion-MNIST this recipe fails. The k-means clusters of its pixels are narrow, one
 # silhouette each, and the generator soon draws **one image per cluster whatever $z$**:
 # after 17,000 steps with 25 clusters (at the rate $2\cdot10^{-4}$) its recall was 0.0. The
-# collapse shows early: with 50 clusters and the rate of the shipped recipe,
-# $10^{-3}$, but an EMA decay of 0.995 instead of the recipe's 0.999 (too long an average
-# for 1,500 steps), recall after 1,500 steps is 0.207 (real images against real ones at the same
+# collapse shows early. Train on 50 clusters at the shipped recipe's rate, $10^{-3}$, for
+# 1,500 steps, averaging G's weights with decay 0.995 (the recipe's 0.999 averages over too
+# many steps for so short a run): recall is 0.207 (real images against real ones at the same
 # $n$: 0.847) while precision is 0.922: good images, too few kinds of them (the docstring of
 # `gan_lab.recipes` has these numbers and the command that measures them). D judges one image
 # at a time, so it cannot see that two noise vectors gave the same image. MSGAN (Mao et al.,
