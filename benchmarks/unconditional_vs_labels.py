@@ -11,7 +11,8 @@ conditional ``cgan`` recipe of notebook 08 (which also reads the labels). Each p
 the FID, precision, recall and class KL of the EMA generator (n = 5,000 against random
 test images, the course classifier's features; for ``cgan`` its marginal, 500 per class;
 for the self-conditioned recipes their marginal over the clusters) and the CPU seconds it
-trained (for the self-conditioned recipes, with the clustering).
+trained (for the self-conditioned recipes, with the clustering). Every run keeps its
+learning rates constant unless ``--decay-steps`` says otherwise.
 
     python benchmarks/unconditional_vs_labels.py                  # ~40 CPU-minutes
     python benchmarks/unconditional_vs_labels.py --only self-conditioned   # FID 25.5 in 233 CPU-s
@@ -62,10 +63,15 @@ CHANGES = {"+minibatch-stddev": ("strong-dcgan", {"trainer_options": {"minibatch
            "no-mode-seeking": ("self-conditioned-ms", {"trainer_options": {}})}
 
 
-def build(variant: str, images, labels, seed: int, ema_decay: float | None = None) -> RecipeRun:
+def build(variant: str, images, labels, seed: int, ema_decay: float | None = None,
+          decay_steps: int = 0, steps: int | None = None) -> RecipeRun:
     """A run of ``variant``: a named recipe, or a recipe with one change; ``ema_decay``, when
-    given, replaces the recipe's (a run of a few thousand steps needs a short average)."""
-    extra = {} if ema_decay is None else {"ema_decay": ema_decay}
+    given, replaces the recipe's (a run of a few thousand steps needs a short average).
+    ``decay_steps`` replaces every recipe's: by default the rates stay constant, since a
+    recipe's rate decay is a schedule for its own length (``self-conditioned-ms``: the last
+    6,000 of 18,500 steps), not for a pilot's. ``steps``, the pilot's length, ends that decay."""
+    extra = ({"decay_steps": decay_steps} | ({} if ema_decay is None else {"ema_decay": ema_decay})
+             | ({} if steps is None else {"steps": steps}))
     if variant in RECIPES:
         recipe = get_recipe(variant, **extra)
         return RecipeRun(recipe, images, seed=seed, labels=labels if recipe.needs_labels else None)
@@ -96,6 +102,9 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     parser.add_argument("--ema-decay", type=float, default=None,
                         help="replace every recipe's EMA decay (e.g. 0.995 for a short run)")
+    parser.add_argument("--decay-steps", type=int, default=0,
+                        help="lower every recipe's rates linearly to 0 over the last N steps "
+                             "(default 0: constant rates, whatever the recipe's own schedule)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     train, test = load_dataset(args.dataset, "train"), load_dataset(args.dataset, "test")
@@ -107,12 +116,15 @@ def main(argv=None) -> list[dict]:
     print(f"{args.dataset}, {args.steps} steps each, seed {args.seed}, {args.threads} thread(s); "
           f"FID at n = {args.n} vs test (real floor {floor:.2f}, precision {floor_precision:.3f}, "
           f"recall {floor_recall:.3f}; target <= {TARGETS['fid_over_floor']:g}x)"
-          + ("" if args.ema_decay is None else f"; EMA decay {args.ema_decay:g} for every recipe"),
+          + ("" if args.ema_decay is None else f"; EMA decay {args.ema_decay:g} for every recipe")
+          + (f"; rates lowered to 0 over the last {args.decay_steps} steps" if args.decay_steps else
+             "; constant rates"),
           flush=True)
     rows = []
     for variant in args.only:
         seed_everything(args.seed)
-        run = build(variant, train.images, train.labels, args.seed, args.ema_decay)
+        run = build(variant, train.images, train.labels, args.seed, args.ema_decay, args.decay_steps,
+                    args.steps)
         start = time.process_time()
         for _ in range(args.steps):
             run.step()

@@ -96,7 +96,7 @@ def test_unconditional_vs_labels_pilot_runs_every_variant():
     assert all(r["FID"] > 0 and 0 <= r["precision"] <= 1 for r in rows)
 
 
-def test_unconditional_vs_labels_ema_decay_overrides_each_recipe():
+def test_unconditional_vs_labels_ema_decay_and_rate_decay_override_each_recipe():
     from gan_lab.recipes import get_recipe
 
     pilot = _load("unconditional_vs_labels")
@@ -107,3 +107,7 @@ def test_unconditional_vs_labels_ema_decay_overrides_each_recipe():
                             ("cgan", "cgan")]:
         assert pilot.build(variant, images, labels, 0).trainer.ema_decay == get_recipe(recipe).ema_decay
         assert pilot.build(variant, images, labels, 0, ema_decay=0.9).trainer.ema_decay == 0.9
+        # the pilot's rates stay constant unless asked (self-conditioned-ms decays over 6,000 steps)
+        assert pilot.build(variant, images, labels, 0).recipe.decay_steps == 0
+        run = pilot.build(variant, images, labels, 0, decay_steps=7, steps=20)
+        assert (run.recipe.decay_steps, run.recipe.steps) == (7, 20)

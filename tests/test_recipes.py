@@ -33,6 +33,22 @@ def test_unconditional_recipe_trains_and_delivers_an_eval_mode_average():
     assert G(torch.randn(3, G.latent_dim)).shape == (3, 1, 28, 28)
 
 
+def test_decay_steps_lower_both_rates_linearly_over_the_last_steps():
+    x, _ = images_and_labels()
+    recipe = get_recipe("strong-dcgan", batch_size=8, lr_d=4e-4, steps=5, decay_steps=3)
+    run, plain = RecipeRun(recipe, x, seed=0), RecipeRun(get_recipe("strong-dcgan", batch_size=8, lr_d=4e-4), x, seed=0)
+    rates = []
+    for t in range(5):
+        run.step(), plain.step()
+        rates.append((run.trainer.opt_g.param_groups[0]["lr"], run.trainer.opt_d.param_groups[0]["lr"]))
+        same = all(torch.equal(a, b) for a, b in zip(run.trainer.generator.parameters(),
+                                                     plain.trainer.generator.parameters()))
+        assert same == (t < 3)          # full rates for steps 1-3, then the decay changes G
+    # (T - t) / d before step t + 1: 1, 1, 1, 2/3, 1/3 of each rate
+    assert rates == pytest.approx([(2e-4 * f, 4e-4 * f) for f in (1, 1, 1, 2 / 3, 1 / 3)])
+    assert plain.trainer.opt_g.param_groups[0]["lr"] == 2e-4
+
+
 def test_conditional_recipe_needs_the_labels():
     x, y = images_and_labels()
     run = RecipeRun(get_recipe("cgan", batch_size=8), x, seed=0, labels=y)
