@@ -103,7 +103,7 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--ema-decay", type=float, default=None,
                         help="replace every recipe's EMA decay (e.g. 0.995 for a short run)")
     parser.add_argument("--decay-steps", type=int, default=0,
-                        help="lower every recipe's rates linearly to 0 over the last N steps "
+                        help="lower every recipe's rates linearly towards 0 over the last N steps "
                              "(default 0: constant rates, whatever the recipe's own schedule)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -117,7 +117,7 @@ def main(argv=None) -> list[dict]:
           f"FID at n = {args.n} vs test (real floor {floor:.2f}, precision {floor_precision:.3f}, "
           f"recall {floor_recall:.3f}; target <= {TARGETS['fid_over_floor']:g}x)"
           + ("" if args.ema_decay is None else f"; EMA decay {args.ema_decay:g} for every recipe")
-          + (f"; rates lowered to 0 over the last {args.decay_steps} steps" if args.decay_steps else
+          + (f"; rates lowered towards 0 over the last {args.decay_steps} steps" if args.decay_steps else
              "; constant rates"),
           flush=True)
     rows = []

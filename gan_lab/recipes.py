@@ -42,15 +42,16 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
 - ``self-conditioned-ms``: the same on 50 clusters, plus MSGAN's mode-seeking term in G's
   loss (Mao et al., 2019; ``mode_seeking=1``, :func:`gan_lab.stabilize.mode_seeking_loss`),
   which grows as fakes of one cluster become alike, Adam at 1e-3, an EMA decay of 0.999,
-  and both learning rates lowered linearly to 0 over the last 6,000 steps (``decay_steps``;
+  and both learning rates lowered linearly towards 0 over the last 6,000 steps (``decay_steps``;
   Gulrajani et al., 2017, decayed over all steps in their CIFAR-10 ResNet). It trains
   ``dcgan-fashion-mnist``: FID 5.28x the floor after 18,500 steps (precision 0.789, recall
   0.734). Without the rate decay it scored 5.54x (0.799, 0.726); decaying over the last
   3,000 steps 5.56x, over all 18,500 6.15x, and over the last 6,000 of 19,500 steps 5.49x:
-  the neighbours of the shipped run spread by about 5%, so part of its gain may be this
-  seed's luck. Without the rate decay: with EMA decay 0.995 it scored 5.74x (0.798, 0.717);
-  at 5e-4 (and 0.995), 6.25x (0.809, 0.702). Several EMAs of one run side by side (seed 0,
-  n = 5,000): EMA decay 0.998 gave 5.62x, 0.9995 5.54x; on MNIST the same comparison moved
+  the neighbouring settings score 4-5% worse than the shipped run, so part of its gain may
+  be this seed's luck. Without the rate decay: with EMA decay 0.995 it scored 5.74x (0.798,
+  0.717); at 5e-4 (and 0.995), 6.25x (0.809, 0.702). Several EMAs of the run without rate
+  decay side by side (seed 0, n = 5,000): EMA decay 0.998 gave 5.62x, 0.9995 5.54x; on
+  MNIST the same comparison moved
   ``self-conditioned`` only from 3.73x (0.995) to 3.60x (0.999), at equal precision, so
   that recipe keeps 0.995. Tried and not kept (each a full 18,500-step run with EMA decay
   0.999, no rate decay): Adam 2e-3, 5.74x (precision 0.808, recall 0.735); the hinge loss,
@@ -66,7 +67,7 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   no-mode-seeking``), recall 0.207 and precision
   0.922 without the term, 0.473 and 0.838 with it (floor 0.847 and 0.854); at 5e-4, 0.035
   and 0.973 without, 0.371 and 0.817 with; at 2e-4, 0.012 and 0.956 without, 0.176 and
-  0.831 with. With the recipe's own decay, 0.999, the average at step 1,500 still holds
+  0.831 with. With the recipe's own EMA decay, 0.999, the average at step 1,500 still holds
   22% of the first step's G (0.999^1500; the EMA starts as a copy of G), and recall was
   0.205 even with the term. On MNIST at 2e-4
   it traded precision for recall: with 25 clusters, over 17,000 steps, FID 8.3x, precision
@@ -90,6 +91,7 @@ from . import models
 from .conditional import is_conditional
 from .data import BatchSource
 from .selfcond import SelfConditionedGenerator, cluster_labels
+from .sweep import decay_learning_rates
 from .train import Trainer
 
 
@@ -111,7 +113,7 @@ class Recipe:
     steps: int = 5000                                # generator steps
     trainer_options: dict = field(default_factory=dict)   # more Trainer tricks, e.g. {"r1_gamma": 1.0}
     clusters: int = 0                                # > 0: condition on k-means clusters, not labels
-    decay_steps: int = 0                             # > 0: both rates fall linearly to 0 over the last steps
+    decay_steps: int = 0                             # > 0: rates fall linearly over the last steps
 
     @property
     def needs_labels(self) -> bool:
@@ -172,7 +174,7 @@ RECIPES: dict[str, Recipe] = {
     # the same on 50 clusters with MSGAN's mode-seeking term in G's loss (weight 1, Mao et
     # al., 2019), which keeps z useful within each cluster: on Fashion-MNIST the plain recipe
     # drew one image per cluster whatever z (at 2e-4). Adam at 1e-3, EMA decay 0.999, and
-    # both rates lowered linearly to 0 over the last 6,000 steps: FID 5.28x the floor after
+    # both rates lowered linearly towards 0 over the last 6,000 steps: FID 5.28x the floor after
     # 18,500 steps (5.54x without the rate decay, 5.74x without it and with EMA decay
     # 0.995), against 6.25x at 5e-4 and 9.7x at 2e-4 (17,000 steps; both with EMA decay
     # 0.995 and no rate decay). It trains
@@ -201,12 +203,17 @@ class RecipeRun:
     which clusters the images here and trains on the cluster numbers (``self.labels``).
 
     ``step()`` does one generator step (``Trainer.train_step``, which also updates the
-    average); ``result()`` is the generator the recipe delivers (the average, or G itself).
+    average), at rates lowered by :meth:`learning_rate_scale` over the last
+    ``recipe.decay_steps`` steps; ``result()`` is the generator the recipe delivers (the
+    average, or G itself).
     """
 
     def __init__(self, recipe: Recipe, images: torch.Tensor, seed: int = 0,
                  labels: torch.Tensor | None = None):
         self.recipe = recipe
+        if recipe.decay_steps < 0:
+            raise ValueError(f"decay_steps = {recipe.decay_steps}: give the number of final "
+                             "steps over which the rates fall (0 for constant rates).")
         if (labels is None) == recipe.needs_labels:
             raise ValueError(f"The recipe {recipe.generator} is "
                              + ("conditional: pass the class labels, RecipeRun(recipe, images, labels=labels)."
@@ -248,10 +255,7 @@ class RecipeRun:
     def step(self) -> dict[str, float]:
         """One generator step (after the recipe's critic steps) and the EMA update."""
         if self.recipe.decay_steps:      # torch's LambdaLR would keep a step count of its own
-            scale = self.learning_rate_scale()
-            for optimizer, lr in ((self.trainer.opt_g, self.recipe.lr_g), (self.trainer.opt_d, self.recipe.lr_d)):
-                for group in optimizer.param_groups:
-                    group["lr"] = lr * scale
+            decay_learning_rates(self.trainer, self.learning_rate_scale())
         self.last = self.trainer.train_step()
         return self.last
 

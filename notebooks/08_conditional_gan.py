@@ -433,8 +433,8 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # On Fashion-MNIST this recipe fails. The k-means clusters of its pixels are narrow, one
 # silhouette each, and the generator soon draws **one image per cluster whatever $z$**:
 # after 17,000 steps with 25 clusters (at the rate $2\cdot10^{-4}$) its recall was 0.0. The
-# collapse shows early. Train on 50 clusters at the shipped recipe's rate, $10^{-3}$, for
-# 1,500 steps, averaging G's weights with decay 0.995 (the recipe's 0.999 averages over too
+# collapse shows early. Train on 50 clusters at the shipped recipe's rate, $10^{-3}$, held
+# constant for 1,500 steps, averaging G's weights with decay 0.995 (the recipe's 0.999 averages over too
 # many steps for so short a run): recall is 0.207 (real images against real ones at the same
 # $n$: 0.847) while precision is 0.922: good images, too few kinds of them (the docstring of
 # `gan_lab.recipes` has these numbers and the command that measures them). D judges one image
@@ -490,7 +490,8 @@ assert abs(varied - by_hand) < 1e-4 * by_hand and copied > 1000 * varied
 # %% [markdown]
 # The shipped `dcgan-fashion-mnist` was trained this way: the recipe `self-conditioned-ms`,
 # 50 clusters (one of them held fewer than 20 images and was dropped, leaving 49) and the
-# mode-seeking term. Its cluster × noise grid,
+# mode-seeking term, for 18,500 steps, over the last 6,000 of which both learning rates fall
+# linearly from $10^{-3}$ towards zero. Its cluster × noise grid,
 # as above: were $z$ ignored, every row would repeat one image.
 
 # %%
@@ -533,11 +534,11 @@ for name in ("dcgan-mnist", "cgan-mnist", "dcgan-fashion-mnist", "cgan-fashion-m
 # 0.02, the course's target for the class KL (`gan_lab.records.TARGETS`). Both still sit
 # 0.08 to 0.14 below the floor's precision and recall: good digits, not yet
 # indistinguishable ones. On Fashion-MNIST the clusters with the mode-seeking term beat the
-# labels without it on FID and recall: `dcgan-fashion-mnist` scores 5.5 times the floor and
-# recall 0.726, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4 showed
+# labels without it on FID and recall: `dcgan-fashion-mnist` scores 5.3 times the floor and
+# recall 0.734, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4 showed
 # why: two of its classes collapsed). The collapsed one has the higher precision (0.900,
 # above the floor's): copies of good images. `dcgan-fashion-mnist`'s precision is within
-# 0.06 of the floor's, but its recall is 0.12 below, and its FID just above the course's
+# 0.07 of the floor's, but its recall is 0.11 below, and its FID just above the course's
 # target of 5 times the floor: the harder dataset is not yet drawn in all its variety.
 
 # %% [markdown]

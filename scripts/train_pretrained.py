@@ -36,7 +36,7 @@ MODELS = {"dcgan": "self-conditioned", "dcgan-strong": "strong-dcgan", "dcgan-cl
 # Where a dataset needs another recipe. On Fashion-MNIST the self-conditioned recipe collapsed
 # within its clusters (Adam 2e-4, 17,000 steps, seed 0: recall 0.0 with 25 clusters, FID 84x
 # the floor); with the mode-seeking term and 50 clusters it did not (FID 9.7x, recall 0.67;
-# at the recipe's present rate, 1e-3, EMA decay 0.999, the rates lowered to 0 over the last
+# at the recipe's present rate, 1e-3, EMA decay 0.999, the rates lowered towards 0 over the last
 # 6,000 of 18,500 steps: 5.28x and 0.73). On
 # MNIST (at 2e-4) the term cost precision (gan_lab.recipes has the numbers), so dcgan-mnist
 # keeps self-conditioned.

@@ -3,6 +3,7 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
 import torch
 from torch import nn
 
@@ -105,9 +106,12 @@ def test_unconditional_vs_labels_ema_decay_and_rate_decay_override_each_recipe()
     for variant, recipe in [("strong-dcgan", "strong-dcgan"), ("self-conditioned-ms", "self-conditioned-ms"),
                             ("no-mode-seeking", "self-conditioned-ms"), ("pixel-norm-G", "strong-dcgan"),
                             ("cgan", "cgan")]:
-        assert pilot.build(variant, images, labels, 0).trainer.ema_decay == get_recipe(recipe).ema_decay
-        assert pilot.build(variant, images, labels, 0, ema_decay=0.9).trainer.ema_decay == 0.9
+        run = pilot.build(variant, images, labels, 0)
+        assert run.trainer.ema_decay == get_recipe(recipe).ema_decay
         # the pilot's rates stay constant unless asked (self-conditioned-ms decays over 6,000 steps)
-        assert pilot.build(variant, images, labels, 0).recipe.decay_steps == 0
-        run = pilot.build(variant, images, labels, 0, decay_steps=7, steps=20)
-        assert (run.recipe.decay_steps, run.recipe.steps) == (7, 20)
+        assert run.recipe.decay_steps == 0
+        run = pilot.build(variant, images, labels, 0, ema_decay=0.9, decay_steps=2, steps=3)
+        assert run.trainer.ema_decay == 0.9
+        for _ in range(3):      # the last of 3 steps at half of each rate, on the run's own trainer
+            run.step()
+        assert run.trainer.opt_g.param_groups[0]["lr"] == pytest.approx(run.recipe.lr_g / 2)

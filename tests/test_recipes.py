@@ -36,7 +36,8 @@ def test_unconditional_recipe_trains_and_delivers_an_eval_mode_average():
 def test_decay_steps_lower_both_rates_linearly_over_the_last_steps():
     x, _ = images_and_labels()
     recipe = get_recipe("strong-dcgan", batch_size=8, lr_d=4e-4, steps=5, decay_steps=3)
-    run, plain = RecipeRun(recipe, x, seed=0), RecipeRun(get_recipe("strong-dcgan", batch_size=8, lr_d=4e-4), x, seed=0)
+    run = RecipeRun(recipe, x, seed=0)
+    plain = RecipeRun(get_recipe("strong-dcgan", batch_size=8, lr_d=4e-4), x, seed=0)
     rates = []
     for t in range(5):
         run.step(), plain.step()
@@ -47,6 +48,8 @@ def test_decay_steps_lower_both_rates_linearly_over_the_last_steps():
     # (T - t) / d before step t + 1: 1, 1, 1, 2/3, 1/3 of each rate
     assert rates == pytest.approx([(2e-4 * f, 4e-4 * f) for f in (1, 1, 1, 2 / 3, 1 / 3)])
     assert plain.trainer.opt_g.param_groups[0]["lr"] == 2e-4
+    with pytest.raises(ValueError, match="decay_steps"):
+        RecipeRun(get_recipe("strong-dcgan", decay_steps=-1), x, seed=0)
 
 
 def test_conditional_recipe_needs_the_labels():
