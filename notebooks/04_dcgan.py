@@ -241,7 +241,8 @@ assert mid_linear < norms.quantile(0.01) < mid_spherical, "the linear midpoint s
 # how each was trained). `mlp-mnist` is notebook 03's MLP GAN with its weights averaged over
 # training (`mlp-ema`, notebook 07) and a learning rate of $5\cdot10^{-4}$, 2.5 times the one
 # above. `dcgan-mnist` and `dcgan-fashion-mnist` are not the DCGAN of this notebook: each is
-# a half-width DCGAN generator trained on clusters of the images, at a larger rate too
+# a DCGAN generator (full width for `dcgan-mnist`, half width for `dcgan-fashion-mnist`)
+# trained on clusters of the images, at a larger rate too
 # (the `self-conditioned` recipes, which notebook 08 explains in its section 6; they use no
 # labels), and each is still sampled as $G(z)$; the `cgan-*` generators are the conditional
 # GANs of notebook 08.

@@ -79,7 +79,7 @@ print("shipped generators:", ", ".join(available()))
 # ## 2. Interpolation between two samples
 #
 # `dcgan-mnist` is the self-conditioned generator of notebook 08 (section 6): the first
-# coordinate $z_0$ of its latent vector picks one of its 25 clusters, the other 100 draw
+# coordinate $z_0$ of its latent vector picks one of its 50 clusters, the other 100 draw
 # the image within it. Along a path $z_0$ moves too, so the cluster switches at some points
 # while the rest of $z$ moves smoothly (on the linear path $z_0$ moves monotonically, so every
 # cluster it passes is numbered between the two ends' clusters).
@@ -105,16 +105,18 @@ for mode in ("linear", "spherical"):
 G = load_pretrained("dcgan-mnist")
 ends = torch.stack([explorer.latent(seed, G.latent_dim) for seed in (7, 9)])
 print("clusters of seed 7 and seed 9:", G.cluster(ends[:, 0]).tolist())
+for mode, path in explorer.PATHS.items():   # the cluster each frame of the two rows above falls in
+    print(f"{mode:9s} path, cluster of each frame:", G.cluster(path(*ends, 10)[:, 0]).tolist())
 
 # %% [markdown]
-# **What you see.** Seeds 7 and 9 lie in neighbouring clusters (printed above). On the
-# linear row the sample changes gradually within a cluster: seed 7's open 4 bends its left
-# arm over until its top is closed (frames 1 to 5). Where $z_0$ crosses the boundary between
-# the two clusters, between frames 5 and 6, it jumps in one step to seed 9's kind of 9,
-# slanted, with a rounder loop, and then changes only a little. The spherical row differs: on
-# it $z_0$ does not move monotonically but dips below both ends, into clusters with lower
-# numbers, so the 4 becomes a 9 at the second frame, then a run of four 1s, and a 9 again in
-# the last two frames. Pairs whose
+# **What you see.** Seeds 7 and 9 lie three clusters apart (printed above). On the linear
+# row $z_0$ crosses into each of the two clusters between them, yet the digit changes only
+# once: clusters 11 and 10 both draw seed 7's 6, which grows more upright over frames 1 to 5;
+# between frames 5 and 6, where $z_0$ enters cluster 9, it jumps in one step to seed 9's
+# kind of 5, angular with a flat top, and then changes only a little. The spherical row
+# differs: on it $z_0$ does not move monotonically but dips below both ends, into cluster 6,
+# so the 6 becomes a 5 at the second frame, then a 2 for four frames (5 to 8), and a 5 again
+# in the last two. Pairs whose
 # clusters are further apart (try them in the widget) change digit several times on the
 # way; a pair inside one cluster morphs smoothly all along (section 3 shows a smooth change
 # of digit with a conditional generator). The other difference between the two paths is the
@@ -223,16 +225,16 @@ print("each direction's z_0 component (dcgan-mnist's cluster coordinate):",
       ", ".join(f"{u:.2f}" for u in directions[:, 0]))
 
 # %% [markdown]
-# **What you see.** For `dcgan-mnist` three of the four directions have a large $z_0$
-# component (printed above; each direction has length 1, so a random one would have about
-# $1/\sqrt{101} \approx 0.1$): the largest source of variation in its features is the
-# cluster, that is, mostly the digit. So the sliders change the digit in steps: seed 2's
-# sample (the middle column, a 7 with a hooked foot) becomes a 1 towards $\alpha = -3$ in
-# rows 1, 3 and 4, the clusters at the start of the numbering, and other digits towards
-# $\alpha = 3$. Direction 1 (row 2) has a small negative $z_0$ component, yet it too changes
-# the digit, the other way round: 9s and a scrawled 4 towards $\alpha = -3$, 1s towards
-# $\alpha = 3$. Style (width, slant, stroke) changes along with the digit. Directions found without labels mean
-# different things for different seeds, so try a few.
+# **What you see.** For `dcgan-mnist` two of the four directions have a large $z_0$
+# component and a third a clear one (printed above; each direction has length 1, so a random
+# one would have about $1/\sqrt{101} \approx 0.1$): the largest source of variation in its
+# features is the cluster, that is, mostly the digit. So the sliders change the digit in
+# steps: seed 2's sample (the middle column, an 8) becomes a 0 towards $\alpha = -3$ in rows
+# 1, 3 and 4, the clusters at the start of the numbering, and other digits (2s, 9s, a 1)
+# towards $\alpha = 3$. Direction 1 (row 2) has only a small $z_0$ component, yet it too
+# changes the digit: a 2, then 0s towards $\alpha = -3$, and a 6, a 3 and a 9 towards
+# $\alpha = 3$. Style (width, slant, stroke) changes along with the digit. Directions found
+# without labels mean different things for different seeds, so try a few.
 
 # %% [markdown]
 # With a conditional generator the class is fixed by $y$, so the features are centred per
