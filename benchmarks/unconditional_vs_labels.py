@@ -4,7 +4,8 @@ Trains, one after another in this process, on the train split of MNIST (or ``--d
 fashion-mnist``) with one seed, for the same number of generator steps (default 3,000): the
 course's ``strong-dcgan`` (half-width DCGAN pair, batch norm in both, EMA 0.995 of G), three
 unconditional variants of it, the ``self-conditioned`` recipe (the conditional GAN trained
-on k-means clusters of the pixels instead of the labels; it ships as ``dcgan-mnist``),
+on k-means clusters of the pixels instead of the labels; it trained ``dcgan-mnist`` until
+``self-conditioned-wide`` replaced it),
 ``self-conditioned-ms`` (50 clusters and the mode-seeking term; it ships as
 ``dcgan-fashion-mnist``) and the same without the term (``no-mode-seeking``), and the
 conditional ``cgan`` recipe of notebook 08 (which also reads the labels). Each prints

@@ -29,8 +29,9 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ordinary ``G(z)`` that samples the clusters' marginal, with Adam at 5e-4 where ``cgan``
   uses 2e-4. It needs no labels and trained the shipped ``dcgan-mnist`` until
   ``self-conditioned-wide`` replaced it: FID 3.7x the floor after 17,000 steps (precision
-  0.750, recall 0.801), against 4.5x (0.755, 0.758) at 2e-4 and 41x for ``strong-dcgan``. ``benchmarks/unconditional_vs_labels.py`` (MNIST, 3,000
-  steps, one thread, seed 0, FID at n = 5,000): 25.5 (recall 0.725; at 2e-4: 41.9 and
+  0.750, recall 0.801), against 4.5x (0.755, 0.758) at 2e-4 and 41x for ``strong-dcgan``.
+  ``benchmarks/unconditional_vs_labels.py`` (MNIST, 3,000 steps, one thread, seed 0, FID
+  at n = 5,000): 25.5 (recall 0.725; at 2e-4: 41.9 and
   0.58) against 210 for ``strong-dcgan`` and 21 for ``cgan``. The numbers that follow were
   measured at 2e-4, before the rate changed. A first pilot (k-means on all 60,000 images)
   compared cluster counts: 22.8 with 100 clusters, 40 with 50, 58 with 25, 61 with 10. But
@@ -43,15 +44,15 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   (width 64; D keeps 32). It trains ``dcgan-mnist``: FID 3.18x the floor after 17,000 steps
   (precision 0.767, recall 0.805; seed 1, training and record: 3.46x, 0.773 and 0.802
   against a floor of 0.879 and 0.885), in about 1.5x the half-width pair's CPU time. Each
-  change alone traded one of precision and recall for the other (half-width G, 17,000
-  steps, seed 0): 50 clusters 3.19x (0.786, 0.764), 35 clusters 4.45x (0.763, 0.782), the
-  wide G on 25 clusters 3.42x (0.738, 0.835), and on 60 clusters 3.40x (0.791, 0.767). Not
-  kept: D at width 64 too, 2.90x (0.768, 0.780) in 1.7x the CPU time; EMA decay 0.999,
-  3.05x (0.763, 0.804); the rates lowered towards 0 over the last 6,000 steps (half width,
-  25 clusters), 4.67x (0.756, 0.771);
-- ``self-conditioned-ms``: ``self-conditioned`` on 50 clusters, plus MSGAN's mode-seeking term in G's
-  loss (Mao et al., 2019; ``mode_seeking=1``, :func:`gan_lab.stabilize.mode_seeking_loss`),
-  which grows as fakes of one cluster become alike, Adam at 1e-3, an EMA decay of 0.999,
+  change alone traded one of precision and recall for the other (17,000 steps, seed 0;
+  half-width G unless noted): 50 clusters 3.19x (0.786, 0.764), 35 clusters 4.45x (0.763,
+  0.782), the wide G on 25 clusters 3.42x (0.738, 0.835). Also measured: the wide G on 60
+  clusters, 3.40x (0.791, 0.767). Not kept: D at width 64 too, 2.90x (0.768, 0.780) in
+  1.7x the CPU time; EMA decay 0.999, 3.05x (0.763, 0.804); the rates lowered towards 0
+  over the last 6,000 steps (half width, 25 clusters), 4.67x (0.756, 0.771);
+- ``self-conditioned-ms``: ``self-conditioned`` on 50 clusters, plus MSGAN's mode-seeking
+  term in G's loss (Mao et al., 2019; ``mode_seeking=1``,
+  :func:`gan_lab.stabilize.mode_seeking_loss`), which grows as fakes of one cluster become alike, Adam at 1e-3, an EMA decay of 0.999,
   and both learning rates lowered linearly towards 0 over the last 6,000 steps
   (``decay_steps``; Gulrajani et al., 2017, decayed over all steps in their CIFAR-10
   ResNet). It trains
@@ -196,8 +197,7 @@ RECIPES: dict[str, Recipe] = {
                                     lr_g=5e-4, lr_d=5e-4, ema_decay=0.995, steps=17_000, clusters=50),
     # self-conditioned (half width) on 50 clusters with MSGAN's mode-seeking term in G's loss
     # (weight 1, Mao et al., 2019), which keeps z useful within each cluster: on Fashion-MNIST
-    # the plain recipe
-    # drew one image per cluster whatever z (at 2e-4). Adam at 1e-3, EMA decay 0.999, and
+    # the plain recipe drew one image per cluster whatever z (at 2e-4). Adam at 1e-3, EMA decay 0.999, and
     # both rates lowered linearly towards 0 over the last 6,000 steps: FID 5.28x the floor after
     # 18,500 steps (5.54x without the rate decay, 5.74x without it and with EMA decay
     # 0.995), against 6.25x at 5e-4 and 9.7x at 2e-4 (17,000 steps; both with EMA decay

@@ -462,7 +462,7 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # clusters no longer collapse, so the recipe can use more of them: over 17,000 steps at
 # $2\cdot10^{-4}$, 50 clusters scored 9.7 times the floor's FID against 11.3 times with 25. Check the term
 # against a loop over the pairs, on 16 real images of one cluster of this notebook's data
-# (MNIST here: cluster 0, the 1s) and on one image repeated:
+# (MNIST here: cluster 0, the 0s) and on one image repeated:
 
 # %%
 import math
