@@ -140,8 +140,8 @@ show_images(samples, nrow=10, title=f"after {trainer.step} steps: classes 0-9, t
 
 # %% [markdown]
 # A few hundred steps are not enough: in this render only the 1s and the 6s are clearly
-# the requested digit (the 0s are an open C), the others are still blobs, and the two rows (different
-# $z$) look almost the same. The shipped generator `cgan-mnist` was trained the same way for
+# the requested digit (the 0s are an open C), the others are still blobs, and the two rows
+# (different $z$) look almost the same. The shipped generator `cgan-mnist` was trained the same way for
 # longer, on the train split, with the average of G's weights over the last steps (the EMA
 # of notebook 07) as the result, by `scripts/train_conditional.py` (its record is below).
 # We use it from here on.
@@ -364,8 +364,10 @@ plt.show()
 # 17,000 steps on MNIST, FID 3.7 times the floor's against 4.5 times at $2\cdot10^{-4}$. The
 # shipped `dcgan-mnist` (recipe `self-conditioned-wide`) takes 50 clusters and a generator of
 # twice the width: alone, more clusters raised precision and lowered recall, and the wider
-# generator did the opposite; together they reached FID 3.2 times the floor's. Below, its 50
-# clusters. The labels are used only to *check* the clusters, never to make them.
+# generator did the opposite; together they reached FID 3.2 times the floor's (its record is
+# printed at the end of this section). Below, 50 clusters made the same way (centroids fitted
+# on a subset, so not exactly the shipped generator's). The labels are used only to *check*
+# the clusters, never to make them.
 
 # %%
 from gan_lab.recipes import get_recipe
