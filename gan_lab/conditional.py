@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import validate
-from .models import MODELS, dcgan_init, weight_dtype
+from .models import MODELS, MLPDiscriminator, MLPGenerator, dcgan_init, weight_dtype
 
 HEADS = ("projection", "concat")
 
@@ -177,7 +177,71 @@ class ConditionalDiscriminator(nn.Module):
         return score
 
 
-MODELS.update({cls.__name__: cls for cls in (ConditionalGenerator, ConditionalDiscriminator)})
+class ConditionalMLPGenerator(nn.Module):
+    """``G(z, y) = G_MLP([z; E[y]])``: notebook 03's fully connected generator
+    (:class:`gan_lab.models.MLPGenerator`) fed the noise and the class embedding ``e = E[y]``
+    side by side, ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, *out_shape)`` in ``[-1, 1]``.
+    """
+
+    def __init__(self, latent_dim: int = 100, n_classes: int = 10, embed_dim: int = 32,
+                 hidden: tuple[int, ...] = (256, 512), out_shape: tuple[int, ...] = (1, 28, 28)):
+        super().__init__()
+        latent_dim, n_classes, embed_dim = validate.positive_ints(
+            latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim)
+        self.latent_dim, self.n_classes, self.embed_dim = latent_dim, n_classes, embed_dim
+        self.embedding = nn.Embedding(n_classes, embed_dim)                  # y -> E[y] (B, embed_dim)
+        nn.init.normal_(self.embedding.weight, 0.0, 1.0)                     # like z: each entry ~ N(0, 1)
+        self.mlp = MLPGenerator(latent_dim + embed_dim, hidden, out_shape)  # [z; e] -> x
+        self.config = dict(latent_dim=latent_dim, n_classes=n_classes, embed_dim=embed_dim,
+                           hidden=self.mlp.config["hidden"], out_shape=self.mlp.config["out_shape"])
+        self.early_features = "mlp.net.1"    # the first hidden layer, after its LeakyReLU
+
+    def embed(self, y: torch.Tensor) -> torch.Tensor:
+        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
+        check_labels(y, None, self.n_classes)
+        return self.embedding(y)
+
+    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
+        validate.latent_batch(z, self.latent_dim, "ConditionalMLPGenerator", weight_dtype(self))
+        if not isinstance(e, torch.Tensor) or e.shape != (len(z), self.embed_dim):
+            given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
+            raise ValueError(f"ConditionalMLPGenerator expects one class embedding per noise vector, "
+                             f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
+        return self.mlp(torch.cat([z, e], dim=1))
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        validate.latent_batch(z, self.latent_dim, "ConditionalMLPGenerator", weight_dtype(self))
+        check_labels(y, len(z), self.n_classes)
+        return self.mlp(torch.cat([z, self.embedding(y)], dim=1))
+
+
+class ConditionalMLPDiscriminator(nn.Module):
+    """``D(x, y) = ψ(φ(x)) + ⟨V[y], φ(x)⟩``, the projection head on notebook 03's fully
+    connected discriminator (:class:`gan_lab.models.MLPDiscriminator`): ``φ`` its hidden
+    layers (with dropout), ``ψ`` its output layer. ``x (B, *in_shape)``, ``y`` int64 ``(B,)``
+    -> one logit per example ``(B,)``.
+    """
+
+    def __init__(self, n_classes: int = 10, in_shape: tuple[int, ...] = (1, 28, 28),
+                 hidden: tuple[int, ...] = (512, 256), dropout: float = 0.3):
+        super().__init__()
+        self.n_classes = validate.positive_int(n_classes, "n_classes")
+        self.mlp = MLPDiscriminator(in_shape, hidden, dropout)
+        self.config = dict(n_classes=self.n_classes, **self.mlp.config)
+        self.class_embedding = nn.Embedding(self.n_classes, self.mlp.config["hidden"][-1])   # V
+        nn.init.normal_(self.class_embedding.weight, 0.0, 0.02)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        validate.image_batch(x, self.mlp.in_shape, "ConditionalMLPDiscriminator", weight_dtype(self))
+        check_labels(y, len(x), self.n_classes)
+        features = self.mlp.features(x)                                       # φ(x): (B, F)
+        score = self.mlp.net[-1](features).squeeze(1)                         # ψ(φ(x)): (B,)
+        return score + (self.class_embedding(y) * features).sum(1)           # + ⟨V[y], φ(x)⟩
+
+
+MODELS.update({cls.__name__: cls for cls in (ConditionalGenerator, ConditionalDiscriminator,
+                                             ConditionalMLPGenerator, ConditionalMLPDiscriminator)})
 
 
 def is_conditional(generator: nn.Module) -> bool:

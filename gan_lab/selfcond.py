@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from . import validate
-from .conditional import ConditionalGenerator, check_labels
+from .conditional import check_labels
 from .models import MODELS, weight_dtype
 from .records import random_subset
 
@@ -107,31 +107,39 @@ class SelfConditionedGenerator(nn.Module):
     (0, 1)) and ``F`` the cumulative cluster shares ``π``: ``c`` is drawn with probability
     ``π_c`` (inverse-CDF sampling), and ``G(z)`` samples the marginal ``Σ_c π_c p_g(x | c)``.
 
-    ``conditional`` is the :class:`~gan_lab.conditional.ConditionalGenerator` trained on the
-    clusters; ``cluster_shares`` (a buffer, saved with the weights) is ``π``."""
+    ``conditional`` is the generator ``G(z, c)`` trained on the clusters (by default a
+    :class:`~gan_lab.conditional.ConditionalGenerator`; ``conditional="ConditionalMLPGenerator"``
+    for the fully connected one, with its own options in ``conditional_config``);
+    ``cluster_shares`` (a buffer, saved with the weights) is ``π``."""
 
-    def __init__(self, latent_dim: int = 101, n_clusters: int = 25, embed_dim: int = 32,
-                 width: int = 64, channels: int = 1, film: bool = False):
+    def __init__(self, latent_dim: int = 101, n_clusters: int = 25,
+                 conditional: str = "ConditionalGenerator", **conditional_config):
         super().__init__()
         latent_dim = validate.positive_int(latent_dim, "latent_dim")
         if latent_dim < 2:
             raise ValueError(f"A self-conditioned generator needs latent_dim >= 2 (one coordinate "
                              f"picks the cluster), got {latent_dim}.")
-        self.conditional = ConditionalGenerator(latent_dim - 1, n_clusters, embed_dim, width, channels, film)
-        self.config = dict(latent_dim=latent_dim, n_clusters=n_clusters, embed_dim=embed_dim,
-                           width=width, channels=channels, film=film)
+        if conditional not in MODELS or not hasattr(MODELS[conditional], "forward_embedding"):
+            generators = [name for name, cls in MODELS.items() if hasattr(cls, "forward_embedding")]
+            raise ValueError(f"conditional must name a conditional generator, one of "
+                             f"{', '.join(generators)}; got {conditional!r}.")
+        self.conditional = MODELS[conditional](latent_dim=latent_dim - 1, n_classes=n_clusters,
+                                               **conditional_config)
+        inner = {k: v for k, v in self.conditional.config.items() if k not in ("latent_dim", "n_classes")}
+        self.config = dict(latent_dim=latent_dim, n_clusters=n_clusters, conditional=conditional, **inner)
         self.latent_dim, self.n_clusters = latent_dim, n_clusters
         self.register_buffer("cluster_shares", torch.full((n_clusters,), 1.0 / n_clusters))
-        self.early_features = "conditional.norm0"   # where explorer.principal_directions reads
+        # where explorer.principal_directions reads
+        self.early_features = "conditional." + self.conditional.early_features
 
     @classmethod
-    def wrap(cls, conditional: ConditionalGenerator, labels: torch.Tensor) -> SelfConditionedGenerator:
+    def wrap(cls, conditional: nn.Module, labels: torch.Tensor) -> SelfConditionedGenerator:
         """The marginal of ``conditional`` with the cluster shares of ``labels`` (a copy shares
         no tensors with ``conditional``)."""
         check_labels(labels, None, conditional.n_classes, "cluster labels")
         config = {k: v for k, v in conditional.config.items() if k != "n_classes"}
         config["latent_dim"] += 1
-        G = cls(n_clusters=conditional.n_classes, **config)
+        G = cls(n_clusters=conditional.n_classes, conditional=type(conditional).__name__, **config)
         G.conditional.load_state_dict(conditional.state_dict())
         counts = torch.bincount(labels, minlength=conditional.n_classes).double()
         G.cluster_shares.copy_(counts / counts.sum())

@@ -238,14 +238,14 @@ assert mid_linear < norms.quantile(0.01) < mid_spherical, "the linear midpoint s
 #
 # Pretrained generators ship with the course, so later notebooks can start here without
 # training: `gan_lab.pretrained.load_pretrained("dcgan-mnist")` (see `describe(...)` for
-# how each was trained). `mlp-mnist` is notebook 03's MLP GAN with its weights averaged over
-# training (`mlp-ema`, notebook 07) and a learning rate of $5\cdot10^{-4}$, 2.5 times the one
-# above. `dcgan-mnist` and `dcgan-fashion-mnist` are not the DCGAN of this notebook: each is
-# a DCGAN generator (full width for `dcgan-mnist`, half width for `dcgan-fashion-mnist`)
-# trained on clusters of the images, at a larger rate too
-# (the `self-conditioned` recipes, which notebook 08 explains in its section 6; they use no
-# labels), and each is still sampled as $G(z)$; the `cgan-*` generators are the conditional
-# GANs of notebook 08.
+# how each was trained). They are not the two GANs of notebooks 03 and 04 trained as shown
+# there: `mlp-mnist` has notebook 03's fully connected layers, `dcgan-mnist` and
+# `dcgan-fashion-mnist` are DCGAN generators (full width for `dcgan-mnist`, half width for
+# `dcgan-fashion-mnist`), and all three were trained on clusters of the images (the
+# `self-conditioned` recipes, which notebook 08 explains in its section 6; they use no
+# labels), with their weights averaged over training (notebook 07) and a learning rate
+# larger than the $2\cdot10^{-4}$ above. Each is still sampled as $G(z)$; the `cgan-*`
+# generators are the conditional GANs of notebook 08.
 
 # %%
 from gan_lab import pretrained

@@ -237,10 +237,11 @@ assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real 
 #
 # Notebook 04 compared its MLP GAN and DCGAN by eye and by one count, and left the verdict
 # to metrics. Here are the metrics for the shipped pretrained generators, which are not
-# those two (trained by `scripts/train_pretrained.py` on MNIST, both with their weights
-# averaged, notebook 07: `mlp-mnist` is notebook 03's MLP GAN, `dcgan-mnist` a DCGAN
-# generator trained on 50 clusters of the images, a recipe notebook 08 explains;
-# neither saw a label) against the floor, and an untrained DCGAN as the other extreme:
+# those two (trained by `scripts/train_pretrained.py` on MNIST: `mlp-mnist` has notebook 03's
+# fully connected layers, `dcgan-mnist` is a DCGAN generator, and both were trained on 50
+# clusters of the images, a recipe notebook 08 explains, with their weights averaged,
+# notebook 07; neither saw a label) against the floor, and an untrained DCGAN as the other
+# extreme:
 
 # %%
 from gan_lab.latent import generate
@@ -268,8 +269,8 @@ else:
 
 # %% [markdown]
 # Read each row against the floor: both trained generators sit above it on FID, `mlp-mnist`
-# about sixteen times and `dcgan-mnist` about four times (its KID is within one of its
-# standard deviations of the floor's). These ratios are against this notebook's floor (sets
+# nearly seven times and `dcgan-mnist` about four and a half times (its KID is
+# about one of its standard deviations above the floor's). These ratios are against this notebook's floor (sets
 # B and A, both from the train split); the shipped records, which notebook 08 and the README
 # quote, measure against the test split, so their ratios differ (printed above). Precision and
 # recall show whether a gap is quality or coverage.
@@ -294,22 +295,23 @@ if data.name == "mnist":
               + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
 
 # %% [markdown]
-# Here the metrics split four to two: `mlp-mnist` leads only on precision and recall, and
-# narrowly (by about 0.03 and 0.003), `dcgan-mnist` widely on FID and KID (about four and
-# sixteen times lower), and on IS and the class KL. Slightly more of the MLP's samples lie
-# near real digits, but the DCGAN's samples, taken together, match the mean and covariance of
-# the real features far better, and its classes are closer to uniform.
+# Here the metrics split four to two: `mlp-mnist` leads on precision (by about 0.06) and the
+# class KL, `dcgan-mnist` on recall (by about 0.04), IS, and FID and KID (about 1.5 and 4.2
+# times lower). More of the MLP's samples lie near real digits and its classes are closer
+# to uniform, but it covers less of the real digits' variety, and the DCGAN's samples, taken
+# together, match the mean and covariance of the real features better.
 #
 # Whatever the lines above say, read them with two caveats. First, they score two
 # *trained generators*, not two architectures: the printed training records show how many
 # steps and seconds each got (wall-clock seconds; notebook 04 lists their CPU seconds),
-# `dcgan-mnist` was also trained on clusters of the images (notebook 08) where `mlp-mnist`
-# was not, and another recipe or budget could change the order. Second, these
+# the two recipes differ in more than the architecture (`gan_lab.recipes` lists every
+# setting: the MLP's average, for one, spans more steps), and another recipe or budget could
+# change the order. Second, these
 # metrics live in a classifier's feature space: they reward digits the classifier recognises,
 # spread over the ten classes as in the data, which is not the same thing as clean strokes
 # without stray dots, the symptom notebook 04 looked at and counted. Here most metrics side
 # with notebook 04's count of isolated pixels, which favoured the convolutional generator (it
-# scored different models), while precision and recall lean the other way; where numbers
+# scored different models), while precision and the class KL lean the other way; where numbers
 # and eye disagree, one tells you what the other missed: look at the samples and the numbers
 # together.
 #

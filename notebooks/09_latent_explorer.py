@@ -225,14 +225,14 @@ print("each direction's z_0 component (dcgan-mnist's cluster coordinate):",
       ", ".join(f"{u:.2f}" for u in directions[:, 0]))
 
 # %% [markdown]
-# **What you see.** For `dcgan-mnist` two of the four directions have a large $z_0$
-# component and a third a clear one (printed above; each direction has length 1, so a random
-# one would have about $1/\sqrt{101} \approx 0.1$): the largest source of variation in its
+# **What you see.** For `dcgan-mnist` the first direction is almost all $z_0$ and the third
+# has a clear $z_0$ component (printed above; each direction has length 1, so a random one
+# would have about $1/\sqrt{101} \approx 0.1$): the largest source of variation in its
 # features is the cluster, that is, mostly the digit. So the sliders change the digit in
 # steps: seed 2's sample (the middle column, an 8) becomes a 0 towards $\alpha = -3$ in rows
-# 1, 3 and 4, the clusters at the start of the numbering, and other digits (2s, 9s, a 1)
-# towards $\alpha = 3$. Direction 1 (row 2) has only a small $z_0$ component, yet it too
-# changes the digit: a 2, then 0s towards $\alpha = -3$, and a 6, a 3 and a 9 towards
+# 1, 3 and 4, the clusters at the start of the numbering, and other digits (9s, 6s, 3s, 2s,
+# a 1) towards $\alpha = 3$. Direction 1 (row 2) has almost no $z_0$ component, yet it too
+# changes the digit: 6s and a 3 towards $\alpha = -3$, and a 5, a 2 and a 3 towards
 # $\alpha = 3$. Style (width, slant, stroke) changes along with the digit. Directions found
 # without labels mean different things for different seeds, so try a few.
 

@@ -8,7 +8,8 @@ Each shipped name is ``{model}-{dataset}`` and follows a recipe of :mod:`gan_lab
 full-width generator on MNIST; on Fashion-MNIST the half-width pair with the mode-seeking
 term (see ``PER_DATASET``);
 ``dcgan-strong``: the strong unconditional recipe; ``dcgan-classic``: the classic DCGAN
-recipe; ``mlp``: the tutorials' MLP GAN with an EMA of G). CPU time includes the k-means. The script writes ``gan_lab/weights/{name}.pt``
+recipe; ``mlp``: notebook 03's MLP pair, self-conditioned on 50 clusters the same way). CPU
+time includes the k-means. The script writes ``gan_lab/weights/{name}.pt``
 (generator only, loaded with ``weights_only=True``) and a ``.json`` beside it with the
 recipe, the data, steps, seed, wall and CPU time, the machine, and the generator's record
 (:func:`gan_lab.records.generator_record`: FID, KID, precision, recall and class KL at
@@ -33,15 +34,16 @@ from gan_lab.recipes import RecipeRun, get_recipe
 from gan_lab.records import generator_record
 
 MODELS = {"dcgan": "self-conditioned-wide", "dcgan-strong": "strong-dcgan", "dcgan-classic": "classic-dcgan",
-          "mlp": "mlp-ema"}
+          "mlp": "self-conditioned-mlp"}
 # Where a dataset needs another recipe. On Fashion-MNIST the self-conditioned recipe collapsed
 # within its clusters (Adam 2e-4, 17,000 steps, seed 0: recall 0.0 with 25 clusters, FID 84x
 # the floor); with the mode-seeking term and 50 clusters it did not (FID 9.7x, recall 0.67;
 # at the recipe's present rate, 1e-3, EMA decay 0.999, the rates lowered towards 0 over the last
-# 6,000 of 18,500 steps: 5.28x and 0.73). On
+# 6,000 of 28,000 steps: 4.91x and 0.74; after 18,500 steps, 5.28x and 0.73). On
 # MNIST (at 2e-4) the term cost precision (gan_lab.recipes has the numbers), so dcgan-mnist
 # trains without it (self-conditioned-wide). On Fashion-MNIST the full-width G did not pay:
-# self-conditioned-ms with G at width 64 scored 6.24x (recall 0.758) in 1.3x the CPU time.
+# self-conditioned-ms with G at width 64 scored 6.24x (recall 0.758) after 18,500 steps and
+# 5.27x (recall 0.743) after 28,000, in 1.3x the CPU time.
 PER_DATASET = {("dcgan", "fashion-mnist"): "self-conditioned-ms"}
 
 

@@ -189,3 +189,58 @@ def test_shipped_conditional_generators_load_and_carry_their_measurements(name):
     with torch.no_grad():
         x = G(torch.randn(2, G.latent_dim), torch.tensor([0, 9]))
     assert x.shape == (2, 1, 28, 28)
+
+
+# -- the fully connected conditional pair -----------------------------------------------------
+def small_mlp():
+    from gan_lab.conditional import ConditionalMLPDiscriminator, ConditionalMLPGenerator
+    torch.manual_seed(0)
+    return (ConditionalMLPGenerator(latent_dim=6, n_classes=3, embed_dim=4, hidden=(16, 8)),
+            ConditionalMLPDiscriminator(n_classes=3, hidden=(12, 5)))
+
+
+def test_mlp_generator_is_the_mlp_on_noise_and_embedding_side_by_side():
+    """G(z, y) = tanh(W₃ a(W₂ a(W₁ [z; E[y]] + b₁) + b₂) + b₃), a = LeakyReLU(0.2), written out."""
+    G, _ = small_mlp()
+    z, y = torch.randn(5, 6), torch.tensor([0, 1, 2, 2, 0])
+    h = torch.cat([z, G.embedding.weight[y]], 1)
+    linears = [m for m in G.modules() if isinstance(m, torch.nn.Linear)]
+    for i, layer in enumerate(linears):
+        h = h @ layer.weight.T + layer.bias
+        h = torch.tanh(h) if i == len(linears) - 1 else F.leaky_relu(h, 0.2)
+    with torch.no_grad():
+        assert torch.allclose(G(z, y), h.view(5, 1, 28, 28), atol=1e-6)
+        assert torch.equal(G.forward_embedding(z, G.embed(y)), G(z, y))
+    assert is_conditional(G) and G.get_submodule(G.early_features).__class__ is torch.nn.LeakyReLU
+    with pytest.raises(ValueError, match="ConditionalMLPGenerator expects noise z"):
+        G(torch.randn(2, 5), torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="0..2"):
+        G(z, torch.tensor([0, 1, 2, 3, 0]))
+
+
+def test_mlp_projection_discriminator_against_its_formula():
+    """D(x, y) = ψ(φ(x)) + ⟨V[y], φ(x)⟩ with φ the hidden layers (eval mode: no dropout)."""
+    _, D = small_mlp()
+    D.eval()
+    x, y = torch.rand(4, 1, 28, 28) * 2 - 1, torch.tensor([2, 0, 1, 2])
+    W1, W2, psi = [m for m in D.modules() if isinstance(m, torch.nn.Linear)]
+    phi = F.leaky_relu(F.leaky_relu(x.flatten(1) @ W1.weight.T + W1.bias, 0.2) @ W2.weight.T + W2.bias, 0.2)
+    expected = (phi @ psi.weight.T).squeeze(1) + psi.bias + (D.class_embedding.weight[y] * phi).sum(1)
+    with torch.no_grad():
+        assert torch.allclose(D(x, y), expected, atol=1e-6)
+    with pytest.raises(ValueError, match="ConditionalMLPDiscriminator expects"):
+        D(torch.rand(4, 1, 14, 14), y)
+
+
+def test_mlp_pair_trains_through_the_trainer_and_round_trips_a_checkpoint(tmp_path):
+    G, D = small_mlp()
+    x, y = torch.rand(32, 1, 28, 28) * 2 - 1, torch.arange(32) % 3
+    trainer = Trainer(G, D, BatchSource(x, 8, seed=0, labels=y), "non-saturating", seed=0)
+    before = [p.detach().clone() for p in G.parameters()]
+    trainer.train_step()
+    assert all(not torch.equal(a, b) for a, b in zip(before, G.parameters()))
+    checkpoint.save_generator(G, tmp_path / "g.pt", {})
+    loaded = checkpoint.load_generator(tmp_path / "g.pt")
+    z = torch.randn(3, 6)
+    with torch.no_grad():
+        assert torch.equal(loaded(z, y[:3]), G(z, y[:3]))

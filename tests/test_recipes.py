@@ -81,6 +81,20 @@ def test_self_conditioned_recipe_clusters_the_images_and_delivers_an_uncondition
         RecipeRun(get_recipe("self-conditioned", batch_size=8, clusters=4), x, seed=0, labels=y)
 
 
+def test_self_conditioned_mlp_recipe_delivers_the_marginal_of_a_fully_connected_generator():
+    from gan_lab.conditional import ConditionalMLPDiscriminator, ConditionalMLPGenerator
+    x, _ = images_and_labels(n=200)
+    run = RecipeRun(get_recipe("self-conditioned-mlp", batch_size=8, clusters=3), x, seed=0)
+    assert isinstance(run.trainer.discriminator, ConditionalMLPDiscriminator)
+    run.step(), run.step()         # the average starts as a copy of G after the first step
+    G = run.result()
+    assert isinstance(G, SelfConditionedGenerator) and isinstance(G.conditional, ConditionalMLPGenerator)
+    z = torch.randn(4, G.latent_dim)
+    with torch.no_grad():     # the average of G, not G: they differ after a step
+        assert G(z).shape == (4, 1, 28, 28) and not torch.equal(
+            G.conditional(z[:, 1:], G.cluster(z[:, 0])), run.trainer.generator(z[:, 1:], G.cluster(z[:, 0])))
+
+
 def test_refresh_batch_norm_refuses_a_conditional_generator():
     with pytest.raises(ValueError, match="G\\(z, y\\)"):
         refresh_batch_norm(ConditionalGenerator(latent_dim=4, embed_dim=2, width=4))

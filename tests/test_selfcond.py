@@ -123,7 +123,8 @@ def test_cluster_labels_drop_clusters_too_small_to_learn():
     assert sorted(torch.bincount(labels).tolist()) == [40, 41]
 
 
-@pytest.mark.parametrize("name, dataset", [("dcgan-mnist", "mnist"), ("dcgan-fashion-mnist", "fashion-mnist")])
+@pytest.mark.parametrize("name, dataset", [("dcgan-mnist", "mnist"), ("dcgan-fashion-mnist", "fashion-mnist"),
+                                           ("mlp-mnist", "mnist")])
 def test_shipped_generator_holds_the_shares_of_the_clusters_its_recipe_makes(name, dataset):
     """Re-running the recipe's clustering on the train split gives the shipped cluster shares."""
     from gan_lab import load_dataset, pretrained
@@ -143,3 +144,30 @@ def test_shipped_generator_holds_the_shares_of_the_clusters_its_recipe_makes(nam
     # library may reverse it, and near-ties in the distances may move a few images
     assert (torch.allclose(G.cluster_shares, shares, atol=2e-4)
             or torch.allclose(G.cluster_shares, shares.flip(0), atol=2e-4))
+
+
+def test_fully_connected_inner_generator_wraps_and_round_trips(tmp_path):
+    """The marginal works the same over the MLP conditional generator, and its checkpoint
+    rebuilds the MLP (the config names the inner class)."""
+    from gan_lab.conditional import ConditionalMLPGenerator
+    torch.manual_seed(0)
+    inner = ConditionalMLPGenerator(latent_dim=6, n_classes=3, embed_dim=4, hidden=(16,))
+    G = SelfConditionedGenerator.wrap(inner, torch.tensor([0, 1, 1, 2])).eval()
+    assert G.config["conditional"] == "ConditionalMLPGenerator" and G.early_features == "conditional.mlp.net.1"
+    z = torch.randn(6, G.latent_dim)
+    with torch.no_grad():
+        assert torch.equal(G(z), inner(z[:, 1:], G.cluster(z[:, 0])))
+    save_generator(G, tmp_path / "g.pt", {})
+    loaded = load_generator(tmp_path / "g.pt")
+    assert isinstance(loaded.conditional, ConditionalMLPGenerator)
+    with torch.no_grad():
+        assert torch.equal(loaded(z), G(z))
+
+
+def test_inner_generator_defaults_to_the_dcgan_one_and_rejects_unknown_names():
+    """A config written before the inner class was named (the shipped DCGANs) still builds."""
+    G = SelfConditionedGenerator(latent_dim=9, n_clusters=3, embed_dim=3, width=4)
+    assert isinstance(G.conditional, ConditionalGenerator) and G.config["conditional"] == "ConditionalGenerator"
+    with pytest.raises(ValueError, match="conditional must name a conditional generator, one of "
+                                         "ConditionalGenerator, ConditionalMLPGenerator"):
+        SelfConditionedGenerator(conditional="MLPGenerator")
