@@ -73,7 +73,34 @@ class PixelNorm(nn.Module):
         return x * (1 + self.gain(e).view(shape)) + self.bias(e).view(shape)
 
 
-class ConditionalGenerator(nn.Module):
+class EmbeddingGenerator(nn.Module):
+    """What the conditional generators share: ``G(z, y) = g(z, E[y])`` for a learned class
+    embedding ``E`` (``self.embedding``), so ``g`` also accepts any embedding, e.g. a mix of
+    two classes. A subclass sets ``latent_dim``, ``n_classes``, ``embed_dim``, ``embedding``
+    and defines ``_generate(z, e)``."""
+
+    def embed(self, y: torch.Tensor) -> torch.Tensor:
+        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
+        check_labels(y, None, self.n_classes)
+        return self.embedding(y)
+
+    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
+        name = type(self).__name__
+        validate.latent_batch(z, self.latent_dim, name, weight_dtype(self))
+        if not isinstance(e, torch.Tensor) or e.shape != (len(z), self.embed_dim):
+            given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
+            raise ValueError(f"{name} expects one class embedding per noise vector, "
+                             f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
+        return self._generate(z, e)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        validate.latent_batch(z, self.latent_dim, type(self).__name__, weight_dtype(self))
+        check_labels(y, len(z), self.n_classes)
+        return self._generate(z, self.embedding(y))
+
+
+class ConditionalGenerator(EmbeddingGenerator):
     """``G(z, y)``: ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, C, 28, 28)`` in ``[-1, 1]``.
 
     The DCGAN generator of :class:`gan_lab.models.DCGANGenerator` with the class entering
@@ -105,30 +132,11 @@ class ConditionalGenerator(nn.Module):
         nn.init.normal_(self.embedding.weight, 0.0, 1.0)  # like z: each entry ~ N(0, 1)
         self.early_features = "norm0"  # where explorer.principal_directions reads features
 
-    def embed(self, y: torch.Tensor) -> torch.Tensor:
-        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
-        check_labels(y, None, self.n_classes)
-        return self.embedding(y)
-
-    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
-        validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))
-        if not isinstance(e, torch.Tensor) or e.shape != (len(z), self.embed_dim):
-            given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
-            raise ValueError(f"ConditionalGenerator expects one class embedding per noise vector, "
-                             f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
-        return self._generate(z, e)
-
     def _generate(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
         """G's layers for checked ``z`` and ``e``."""
         h = torch.relu(self.norm0(self.project(torch.cat([z, e], dim=1)), e))   # (B, 2w*49)
         h = torch.relu(self.norm1(self.up1(h.view(len(z), -1, 7, 7)), e))      # (B, w, 14, 14)
         return torch.tanh(self.up2(h))                                           # (B, C, 28, 28)
-
-    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        validate.latent_batch(z, self.latent_dim, "ConditionalGenerator", weight_dtype(self))
-        check_labels(y, len(z), self.n_classes)
-        return self._generate(z, self.embedding(y))
 
 
 class ConditionalDiscriminator(nn.Module):
@@ -177,7 +185,7 @@ class ConditionalDiscriminator(nn.Module):
         return score
 
 
-class ConditionalMLPGenerator(nn.Module):
+class ConditionalMLPGenerator(EmbeddingGenerator):
     """``G(z, y) = G_MLP([z; E[y]])``: notebook 03's fully connected generator
     (:class:`gan_lab.models.MLPGenerator`) fed the noise and the class embedding ``e = E[y]``
     side by side, ``z (B, latent_dim)``, ``y`` int64 ``(B,)`` -> ``x (B, *out_shape)`` in ``[-1, 1]``.
@@ -196,24 +204,9 @@ class ConditionalMLPGenerator(nn.Module):
                            hidden=self.mlp.config["hidden"], out_shape=self.mlp.config["out_shape"])
         self.early_features = "mlp.net.1"    # the first hidden layer, after its LeakyReLU
 
-    def embed(self, y: torch.Tensor) -> torch.Tensor:
-        """The class embedding ``E[y]``, shape ``(B, embed_dim)``."""
-        check_labels(y, None, self.n_classes)
-        return self.embedding(y)
-
-    def forward_embedding(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        """G for any class embedding ``e (B, embed_dim)``, e.g. a mix of two classes."""
-        validate.latent_batch(z, self.latent_dim, "ConditionalMLPGenerator", weight_dtype(self))
-        if not isinstance(e, torch.Tensor) or e.shape != (len(z), self.embed_dim):
-            given = tuple(e.shape) if isinstance(e, torch.Tensor) else type(e).__name__
-            raise ValueError(f"ConditionalMLPGenerator expects one class embedding per noise vector, "
-                             f"e of shape ({len(z)}, {self.embed_dim}), got {given}: use G.embed(y).")
-        return self.mlp(torch.cat([z, e], dim=1))
-
-    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        validate.latent_batch(z, self.latent_dim, "ConditionalMLPGenerator", weight_dtype(self))
-        check_labels(y, len(z), self.n_classes)
-        return self.mlp(torch.cat([z, self.embedding(y)], dim=1))
+    def _generate(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """G's layers for checked ``z`` and ``e``."""
+        return self.mlp(torch.cat([z, e], dim=1))                            # (B, *out_shape)
 
 
 class ConditionalMLPDiscriminator(nn.Module):
