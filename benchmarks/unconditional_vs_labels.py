@@ -70,7 +70,7 @@ def build(variant: str, images, labels, seed: int, ema_decay: float | None = Non
     given, replaces the recipe's (a run of a few thousand steps needs a short average).
     ``decay_steps`` replaces every recipe's: by default the rates stay constant, since a
     recipe's rate decay is a schedule for its own length (``self-conditioned-ms``: the last
-    6,000 of 18,500 steps), not for a pilot's. ``steps``, the pilot's length, ends that decay."""
+    6,000 of 28,000 steps), not for a pilot's. ``steps``, the pilot's length, ends that decay."""
     extra = ({"decay_steps": decay_steps} | ({} if ema_decay is None else {"ema_decay": ema_decay})
              | ({} if steps is None else {"steps": steps}))
     if variant in RECIPES:

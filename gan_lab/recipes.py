@@ -45,12 +45,13 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   (precision 0.773, recall 0.807, all four targets met, precision by 0.003). After 17,000
   steps it scored 3.18x (0.767, 0.805; seed 1, training and record: 3.46x, 0.773 and 0.802
   against a floor of 0.879 and 0.885): the extra 8,000 steps gained on all three. A step
-  costs about 1.5x the half-width pair's CPU time. Each change alone traded one of precision and recall for the other (17,000 steps, seed 0;
-  half-width G unless noted): 50 clusters 3.19x (0.786, 0.764), 35 clusters 4.45x (0.763,
-  0.782), the wide G on 25 clusters 3.42x (0.738, 0.835). Also measured: the wide G on 60
-  clusters, 3.40x (0.791, 0.767). Not kept: D at width 64 too, 2.90x (0.768, 0.780) in
-  1.7x the CPU time; EMA decay 0.999, 3.05x (0.763, 0.804); the rates lowered towards 0
-  over the last 6,000 steps (half width, 25 clusters), 4.67x (0.756, 0.771);
+  costs about 1.5x the half-width pair's CPU time. Each change alone traded one of precision
+  and recall for the other (17,000 steps, seed 0; half-width G unless noted): 50 clusters
+  3.19x (0.786, 0.764), 35 clusters 4.45x (0.763, 0.782), the wide G on 25 clusters 3.42x
+  (0.738, 0.835). Also measured: the wide G on 60 clusters, 3.40x (0.791, 0.767). Not kept:
+  D at width 64 too, 2.90x (0.768, 0.780) in 1.7x the CPU time; EMA decay 0.999, 3.05x
+  (0.763, 0.804); the rates lowered towards 0 over the last 6,000 steps (half width, 25
+  clusters), 4.67x (0.756, 0.771);
 - ``self-conditioned-mlp``: notebook 03's fully connected pair trained the same way, on 50
   clusters (:class:`~gan_lab.conditional.ConditionalMLPGenerator`, ``G([z; E[c]])``, and
   :class:`~gan_lab.conditional.ConditionalMLPDiscriminator`, the projection head on the MLP
@@ -70,12 +71,13 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ResNet). It trains
   ``dcgan-fashion-mnist``: FID 4.91x the floor after 28,000 steps (precision 0.789, recall
   0.737, 0.010 short of its target); with a generator of full width (64), 5.27x (0.789,
-  0.743) in 1.4x the CPU time. The numbers that follow were measured over 18,500 steps, the
+  0.743) in 1.5x the CPU time. The numbers that follow were measured over 18,500 steps, the
   recipe's length until then: 5.28x (0.789, 0.734). Without the rate decay it scored 5.54x
   (0.799, 0.726); decaying over the last 3,000 steps 5.56x, over all 18,500 6.15x, and over
   the last 6,000 of 19,500 steps 5.49x: the neighbouring settings score 4-5% worse than
-  that run, so part of its gain may be this seed's luck. With seed 1 (training and record) the recipe scored 5.62x, and
-  5.68x without the rate decay: a gain of 1%, and about 5.6x is typical. Without the rate decay: with EMA decay 0.995 it scored 5.74x (0.798,
+  that run, so part of its gain may be this seed's luck. With seed 1 (training and record)
+  the recipe scored 5.62x, and 5.68x without the rate decay: a gain of 1%, and about 5.6x is
+  typical. Without the rate decay: with EMA decay 0.995 it scored 5.74x (0.798,
   0.717); at 5e-4 (and 0.995), 6.25x (0.809, 0.702). Several EMAs of the run without rate
   decay side by side (seed 0, n = 5,000): EMA decay 0.998 gave 5.62x, 0.9995 5.54x; on
   MNIST the same comparison moved
@@ -164,8 +166,8 @@ RECIPES: dict[str, Recipe] = {
     "classic-dcgan": Recipe("DCGANGenerator", "DCGANDiscriminator", steps=5000),
     # the same MLP pair, its generator averaged (decay 0.999: a half-life of about 700 steps,
     # 44,000 images), and Adam at
-    # 5e-4, 2.5x the tutorials' rate (the EMA averages over its larger steps). It trains mlp-mnist:
-    # 85,000 steps, about 1,590 CPU-s, FID 11.8x the floor (at 2e-4: 19.7x after 60,000 steps,
+    # 5e-4, 2.5x the tutorials' rate (the EMA averages over its larger steps). It trained mlp-mnist
+    # until self-conditioned-mlp replaced it: 85,000 steps, about 1,590 CPU-s, FID 11.8x the floor (at 2e-4: 19.7x after 60,000 steps,
     # 85x after 12,000). Pilot, 10,000 steps, n = 2,000: FID 370 at 2e-4, 103 at 5e-4, 89 at
     # 1e-3 (but precision 0.70 against 0.77 at 5e-4). Twice the steps (170,000, seed 0) did not
     # pay: 12.2x, precision 0.768, recall 0.820, class KL 0.016

@@ -269,7 +269,7 @@ else:
 
 # %% [markdown]
 # Read each row against the floor: both trained generators sit above it on FID, `mlp-mnist`
-# nearly seven times and `dcgan-mnist` about four and a half times (its KID is
+# nearly seven times and `dcgan-mnist` about 4.4 times (its KID is
 # about one of its standard deviations above the floor's). These ratios are against this notebook's floor (sets
 # B and A, both from the train split); the shipped records, which notebook 08 and the README
 # quote, measure against the test split, so their ratios differ (printed above). Precision and

@@ -432,8 +432,8 @@ if "dcgan-mnist" in gan_lab.pretrained.available():
 # **What you see.** Each row is one cluster, each column one noise vector. Within a row $z$
 # still matters: slant, width and stroke change along it, so none of the ten clusters shown
 # has collapsed to one image (the failure that 100 clusters ran into). A cluster is mostly
-# one digit but not always: pixels merge digits that look alike, such as 9s with 4s (rows 4
-# and 7) or with 7s (the last row). The real clusters merge them the same way, which is why
+# one digit but not always: pixels merge digits that look alike, such as 9s with 4s (rows 4,
+# 5 and 7) or with 7s (the last row). The real clusters merge them the same way, which is why
 # their purity printed above is well below 1.
 
 # %% [markdown]
@@ -499,7 +499,7 @@ assert abs(varied - by_hand) < 1e-4 * by_hand and copied > 1000 * varied
 # %% [markdown]
 # The shipped `dcgan-fashion-mnist` was trained this way: the recipe `self-conditioned-ms`,
 # 50 clusters (one of them held fewer than 20 images and was dropped, leaving 49) and the
-# mode-seeking term, for 18,500 steps, over the last 6,000 of which both learning rates fall
+# mode-seeking term, for 28,000 steps, over the last 6,000 of which both learning rates fall
 # linearly from $10^{-3}$ towards zero. Its cluster × noise grid,
 # as above: were $z$ ignored, every row would repeat one image.
 

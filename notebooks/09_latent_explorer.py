@@ -230,7 +230,7 @@ print("each direction's z_0 component (dcgan-mnist's cluster coordinate):",
 # would have about $1/\sqrt{101} \approx 0.1$): the largest source of variation in its
 # features is the cluster, that is, mostly the digit. So the sliders change the digit in
 # steps: seed 2's sample (the middle column, an 8) becomes a 0 towards $\alpha = -3$ in rows
-# 1, 3 and 4, the clusters at the start of the numbering, and other digits (9s, 6s, 3s, 2s,
+# 1, 3 and 4, the clusters at the start of the numbering, and other digits (9s, 6s, 2s, a 3,
 # a 1) towards $\alpha = 3$. Direction 1 (row 2) has almost no $z_0$ component, yet it too
 # changes the digit: 6s and a 3 towards $\alpha = -3$, and a 5, a 2 and a 3 towards
 # $\alpha = 3$. Style (width, slant, stroke) changes along with the digit. Directions found

@@ -42,8 +42,8 @@ MODELS = {"dcgan": "self-conditioned-wide", "dcgan-strong": "strong-dcgan", "dcg
 # 6,000 of 28,000 steps: 4.91x and 0.74; after 18,500 steps, 5.28x and 0.73). On
 # MNIST (at 2e-4) the term cost precision (gan_lab.recipes has the numbers), so dcgan-mnist
 # trains without it (self-conditioned-wide). On Fashion-MNIST the full-width G did not pay:
-# self-conditioned-ms with G at width 64 scored 6.24x (recall 0.758) after 18,500 steps and
-# 5.27x (recall 0.743) after 28,000, in 1.3x the CPU time.
+# self-conditioned-ms with G at width 64 scored 6.24x (recall 0.758) after 18,500 steps (in
+# 1.3x the CPU time) and 5.27x (recall 0.743) after 28,000 (in 1.5x).
 PER_DATASET = {("dcgan", "fashion-mnist"): "self-conditioned-ms"}
 
 
