@@ -13,7 +13,11 @@ The discriminator is the DCGAN discriminator's body ``φ(x)`` followed by one of
 * ``"concat"`` (Mirza & Osindero, 2014): the one-hot label as ``n_classes`` extra constant
   input channels, ``D(x, y) = ψ(φ([x; onehot(y) ⊗ 1_{28x28}]))``.
 
-Both models keep their constructor arguments in ``.config``, so :mod:`gan_lab.checkpoint`
+The fully connected pair, :class:`ConditionalMLPGenerator` and :class:`ConditionalMLPDiscriminator`,
+puts notebook 03's MLPs behind the same embedding and projection head (the shipped
+``mlp-mnist`` is one, self-conditioned on clusters: :mod:`gan_lab.selfcond`).
+
+All models keep their constructor arguments in ``.config``, so :mod:`gan_lab.checkpoint`
 rebuilds them (they register in :data:`gan_lab.models.MODELS`).
 """
 
