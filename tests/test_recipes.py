@@ -95,6 +95,20 @@ def test_self_conditioned_mlp_recipe_delivers_the_marginal_of_a_fully_connected_
             G.conditional(z[:, 1:], G.cluster(z[:, 0])), run.trainer.generator(z[:, 1:], G.cluster(z[:, 0])))
 
 
+def test_wide_mode_seeking_recipe_differs_from_its_base_only_where_it_says():
+    """self-conditioned-ms-wide is self-conditioned-ms with a full-width G, 60 clusters and
+    32,000 steps; it keeps the mode-seeking term and the rate decay, and trains a wrapped G of width 64."""
+    base, wide = RECIPES["self-conditioned-ms"].describe(), RECIPES["self-conditioned-ms-wide"].describe()
+    changed = {k for k in base if base[k] != wide[k]}
+    assert changed == {"generator_config", "clusters", "steps"}
+    assert (wide["generator_config"], wide["clusters"], wide["steps"]) == ({"width": 64}, 60, 32_000)
+    x, _ = images_and_labels(n=200)
+    run = RecipeRun(get_recipe("self-conditioned-ms-wide", batch_size=8, clusters=3), x, seed=0)
+    run.step()
+    G = run.result()
+    assert isinstance(G, SelfConditionedGenerator) and G.conditional.config["width"] == 64
+
+
 def test_refresh_batch_norm_refuses_a_conditional_generator():
     with pytest.raises(ValueError, match="G\\(z, y\\)"):
         refresh_batch_norm(ConditionalGenerator(latent_dim=4, embed_dim=2, width=4))
