@@ -238,8 +238,8 @@ assert all(abs(k[0]) < 3 * k[1] + 1e-3 for k in kid_by_n), "KID of real vs real 
 # Notebook 04 compared its MLP GAN and DCGAN by eye and by one count, and left the verdict
 # to metrics. Here are the metrics for the shipped pretrained generators, which are not
 # those two (trained by `scripts/train_pretrained.py` on MNIST: `mlp-mnist` has notebook 03's
-# fully connected layers, `dcgan-mnist` is a DCGAN generator, and both were trained on 50
-# clusters of the images, a recipe notebook 08 explains, with their weights averaged,
+# fully connected layers, `dcgan-mnist` is a DCGAN generator, and they were trained on 25 and
+# 50 clusters of the images, a recipe notebook 08 explains, with their weights averaged,
 # notebook 07; neither saw a label) against the floor, and an untrained DCGAN as the other
 # extreme:
 
@@ -269,7 +269,7 @@ else:
 
 # %% [markdown]
 # Read each row against the floor: both trained generators sit above it on FID, `mlp-mnist`
-# nearly seven times and `dcgan-mnist` about 4.4 times (its KID is
+# nearly six times and `dcgan-mnist` about 4.4 times (its KID is
 # about one of its standard deviations above the floor's). These ratios are against this notebook's floor (sets
 # B and A, both from the train split); the shipped records, which notebook 08 and the README
 # quote, measure against the test split, so their ratios differ (printed above). Precision and
@@ -295,8 +295,8 @@ if data.name == "mnist":
               + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
 
 # %% [markdown]
-# Here the metrics split four to two: `mlp-mnist` leads on precision (by about 0.06) and the
-# class KL, `dcgan-mnist` on recall (by about 0.04), IS, and FID and KID (about 1.5 and 4.2
+# Here the metrics split four to two: `mlp-mnist` leads on precision (by about 0.07) and the
+# class KL, `dcgan-mnist` on recall (by about 0.04), IS, and FID and KID (about 1.3 and 2.9
 # times lower). More of the MLP's samples lie near real digits and its classes are closer
 # to uniform, but it covers less of the real digits' variety, and the DCGAN's samples, taken
 # together, match the mean and covariance of the real features better.

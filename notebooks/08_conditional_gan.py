@@ -365,10 +365,10 @@ plt.show()
 # shipped `dcgan-mnist` (recipe `self-conditioned-wide`) takes 50 clusters and a generator of
 # twice the width: alone, more clusters raised precision and lowered recall, and the wider
 # generator did the opposite; together, over 25,000 steps, they reached FID 3.0 times the
-# floor's (its record is printed at the end of this section). The same recipe trains the
-# shipped `mlp-mnist` on notebook 03's fully connected networks (recipe `self-conditioned-mlp`):
-# there the clusters more than halved the FID over the same MLP trained on the images
-# alone (the docstring of `gan_lab.recipes` has both runs). Below, 50 clusters made the same way (centroids fitted
+# floor's (its record is printed at the end of this section). The same idea, on 25 clusters,
+# trains the shipped `mlp-mnist` on notebook 03's fully connected networks (recipe
+# `self-conditioned-mlp`): there the clusters more than halved the FID over the same MLP
+# trained on the images alone (the docstring of `gan_lab.recipes` has both runs). Below, 50 clusters made the same way (centroids fitted
 # on a subset, so not exactly the shipped generator's). The labels are used only to *check*
 # the clusters, never to make them.
 
@@ -497,10 +497,11 @@ assert abs(varied - by_hand) < 1e-4 * by_hand and copied > 1000 * varied
 # trains without it.
 
 # %% [markdown]
-# The shipped `dcgan-fashion-mnist` was trained this way: the recipe `self-conditioned-ms`,
-# 50 clusters (one of them held fewer than 20 images and was dropped, leaving 49) and the
-# mode-seeking term, for 28,000 steps, over the last 6,000 of which both learning rates fall
-# linearly from $10^{-3}$ towards zero. Its cluster × noise grid,
+# The shipped `dcgan-fashion-mnist` was trained this way: the recipe `self-conditioned-ms-wide`,
+# which is `self-conditioned-ms` with a generator of twice the width, on 60 clusters (one of
+# them held fewer than 20 images and was dropped, leaving 59), with the mode-seeking term,
+# for 32,000 steps, over the last 6,000 of which both learning rates fall linearly from
+# $10^{-3}$ towards zero. Its cluster × noise grid,
 # as above: were $z$ ignored, every row would repeat one image.
 
 # %%
@@ -510,19 +511,20 @@ if "dcgan-fashion-mnist" in gan_lab.pretrained.available():
 
 # %% [markdown]
 # **What you see.** Every row varies with $z$: the cut, length and pattern of a garment, the
-# shape of a shoe, the brightness of a bag. Footwear lies at one end of the cluster order,
-# mostly tops at the other, bags, dresses and trousers in between; pixels merge classes with the
-# same silhouette here too (dresses with trousers or coats, shirts with pullovers). Not every
-# $z$ is drawn well: the first noise vector (left column) gives a broken, saturated blob in
-# most rows, whatever the cluster. Such regions of $z$ are one reason why the precision
-# printed below stays under the floor's.
+# shape of a shoe, the brightness of a bag. Footwear lies at one end of the cluster order
+# (sandals, sneakers, boots), tops at the other, a bag and dresses in between; pixels merge
+# classes with the same silhouette here too (the third row mixes shirts, a dress and
+# trousers). The noise matters across clusters, not only within one: the fifth noise vector
+# draws trousers in four of the rows, whatever their cluster. Not every $z$ is drawn well:
+# the sixth noise vector gives a garment or shoe torn by dark patches in most rows. Such
+# regions of $z$ are one reason why the precision printed below stays under the floor's.
 
 # %% [markdown]
 # How good is it? The records of the shipped generators, against the real floor at the same
 # $n$ (5,000 against the test split): `dcgan-mnist` learned from the images alone, the
 # marginal of `cgan-mnist` from the images and their labels, `mlp-mnist` the same way as
 # `dcgan-mnist` with fully connected networks; on Fashion-MNIST the same pair with
-# `dcgan-fashion-mnist` trained by `self-conditioned-ms`.
+# `dcgan-fashion-mnist` trained by `self-conditioned-ms-wide`.
 
 # %%
 for name in ("dcgan-mnist", "cgan-mnist", "mlp-mnist", "dcgan-fashion-mnist", "cgan-fashion-mnist"):
@@ -544,14 +546,14 @@ for name in ("dcgan-mnist", "cgan-mnist", "mlp-mnist", "dcgan-fashion-mnist", "c
 # split the digits evenly, but it stays under 0.02, the course's target for the class KL
 # (`gan_lab.records.TARGETS`). Both still sit 0.08 to 0.14 below the floor's precision and
 # recall: good digits, not yet indistinguishable ones. `mlp-mnist`, with fully connected
-# layers, reaches 5.0 times the floor with the highest precision of the three (0.834) and
-# a recall (0.764) between the two. On Fashion-MNIST the clusters with the mode-seeking term
-# beat the labels without it on FID and recall: `dcgan-fashion-mnist` scores 4.9 times the
-# floor and recall 0.737, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4
+# layers, reaches 4.4 times the floor with the highest precision of the three (0.824) and
+# a recall (0.780) between the two. On Fashion-MNIST the clusters with the mode-seeking term
+# beat the labels without it on FID and recall: `dcgan-fashion-mnist` scores 4.6 times the
+# floor and recall 0.774, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4
 # showed why: two of its classes collapsed). The collapsed one has the higher precision
 # (0.900, above the floor's): copies of good images. `dcgan-fashion-mnist`'s precision is
-# within 0.07 of the floor's, but its recall is 0.11 below: the harder dataset is not yet
-# drawn in all its variety.
+# within 0.06 of the floor's and its recall 0.07 below, both inside the course's targets;
+# the harder dataset is still not drawn in all its variety.
 
 # %% [markdown]
 # ## Exercises
