@@ -5,10 +5,10 @@ fashion-mnist``) with one seed, for the same number of generator steps (default 
 course's ``strong-dcgan`` (half-width DCGAN pair, batch norm in both, EMA 0.995 of G), three
 unconditional variants of it, the ``self-conditioned`` recipe (the conditional GAN trained
 on k-means clusters of the pixels instead of the labels; it trained ``dcgan-mnist`` until
-``self-conditioned-wide`` replaced it),
-``self-conditioned-ms`` (50 clusters and the mode-seeking term; it trained
-``dcgan-fashion-mnist`` until ``self-conditioned-ms-wide`` replaced it) and the same without the term (``no-mode-seeking``), and the
-conditional ``cgan`` recipe of notebook 08 (which also reads the labels). Each prints
+``self-conditioned-wide`` replaced it), ``self-conditioned-ms`` (50 clusters and the
+mode-seeking term; it trained ``dcgan-fashion-mnist`` until ``self-conditioned-ms-wide``
+replaced it) and the same without the term (``no-mode-seeking``), and the conditional
+``cgan`` recipe of notebook 08 (which also reads the labels). Each prints
 the FID, precision, recall and class KL of the EMA generator (n = 5,000 against random
 test images, the course classifier's features; for ``cgan`` its marginal, 500 per class;
 for the self-conditioned recipes their marginal over the clusters) and the CPU seconds it

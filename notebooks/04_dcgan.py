@@ -240,8 +240,8 @@ assert mid_linear < norms.quantile(0.01) < mid_spherical, "the linear midpoint s
 # training: `gan_lab.pretrained.load_pretrained("dcgan-mnist")` (see `describe(...)` for
 # how each was trained). They are not the two GANs of notebooks 03 and 04 trained as shown
 # there: `mlp-mnist` has notebook 03's fully connected layers, `dcgan-mnist` and
-# `dcgan-fashion-mnist` are DCGAN generators (full width for `dcgan-mnist`, half width for
-# `dcgan-fashion-mnist`), and all three were trained on clusters of the images (the
+# `dcgan-fashion-mnist` are DCGAN generators (of full width, with discriminators of half
+# width), and all three were trained on clusters of the images (the
 # `self-conditioned` recipes, which notebook 08 explains in its section 6; they use no
 # labels), with their weights averaged over training (notebook 07) and a learning rate
 # larger than the $2\cdot10^{-4}$ above. Each is still sampled as $G(z)$; the `cgan-*`
