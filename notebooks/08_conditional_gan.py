@@ -512,9 +512,9 @@ if "dcgan-fashion-mnist" in gan_lab.pretrained.available():
 # %% [markdown]
 # **What you see.** Every row varies with $z$: the cut, length and pattern of a garment, the
 # shape of a shoe, the brightness of a bag. Footwear lies at one end of the cluster order
-# (sandals, sneakers, boots), tops at the other, a bag and dresses in between; pixels merge
-# classes with the same silhouette here too (the third row mixes shirts, a dress and
-# trousers). The noise matters across clusters, not only within one: the fifth noise vector
+# (sandals, sneakers and, after a mixed row, boots), tops at the other, a bag and dresses in
+# between; pixels merge classes with the same silhouette here too (the third row mixes
+# shirts, a dress and trousers). The noise matters across clusters, not only within one: the fifth noise vector
 # draws trousers in four of the rows, whatever their cluster. Not every $z$ is drawn well:
 # the sixth noise vector gives a garment or shoe torn by dark patches in most rows. Such
 # regions of $z$ are one reason why the precision printed below stays under the floor's.
