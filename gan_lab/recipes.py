@@ -262,7 +262,7 @@ def get_recipe(name: str, **changes) -> Recipe:
     """A recipe by name, with any fields changed (``get_recipe("strong-dcgan", steps=100)``)."""
     if name not in RECIPES:
         raise ValueError(f"Unknown recipe {name!r}: choose one of {', '.join(RECIPES)}.")
-    return RECIPES[name].__class__(**{**RECIPES[name].__dict__, **changes})
+    return dataclasses.replace(RECIPES[name], **changes)
 
 
 class RecipeRun:
