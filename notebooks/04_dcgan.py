@@ -200,8 +200,8 @@ print(f"On this clock, fewer isolated pixels: {fewer}.")
 # a question for the metrics of notebook 05, which scores the two shipped MNIST generators
 # (an MLP GAN and a DCGAN-style generator trained by a stronger recipe, both described at
 # the end of this notebook and trained by `scripts/train_pretrained.py`) and
-# prints which one wins on each metric; its verdict need not match what the eye prefers,
-# and notebook 05 says why.
+# prints which one wins on each metric; the metrics need not agree with each other or with
+# what the eye prefers, and notebook 05 says why.
 #
 # ## 5. Walking through latent space: linear vs spherical
 #

@@ -295,21 +295,23 @@ if data.name == "mnist":
               + (" on every one of them." if len(wins[leader]) == len(better) else "; the metrics disagree."))
 
 # %% [markdown]
-# Here the metrics split four to two: `mlp-mnist` leads on precision (by about 0.07) and the
-# class KL, `dcgan-mnist` on recall (by about 0.04), IS, and FID and KID (about 1.3 and 2.9
-# times lower). More of the MLP's samples lie near real digits and its classes are closer
-# to uniform, but it covers less of the real digits' variety, and the DCGAN's samples, taken
-# together, match the mean and covariance of the real features better.
+# Here the count is a tie, three to three: `mlp-mnist` leads on precision (by about 0.03), the
+# class KL and recall, `dcgan-mnist` on IS, and FID and KID (about 1.35 and 3.7 times lower).
+# The recall lead is 0.001, far less than these numbers move from one draw of samples to the
+# next, so read recall as even: more of the MLP's samples lie near real digits and its
+# classes are closer to uniform, the two cover about as much of the real digits' variety,
+# and the DCGAN's samples, taken together, match the mean and covariance of the real
+# features better.
 #
 # Whatever the lines above say, read them with two caveats. First, they score two
 # *trained generators*, not two architectures: the printed training records show how many
 # steps and seconds each got (wall-clock seconds; notebook 04 lists their CPU seconds),
 # the two recipes differ in more than the architecture (`gan_lab.recipes` lists every
 # setting: the MLP's average, for one, spans more steps), and another recipe or budget could
-# change the order. Second, these
+# change the count. Second, these
 # metrics live in a classifier's feature space: they reward digits the classifier recognises,
 # spread over the ten classes as in the data, which is not the same thing as clean strokes
-# without stray dots, the symptom notebook 04 looked at and counted. Here most metrics side
+# without stray dots, the symptom notebook 04 looked at and counted. Here FID, KID and IS side
 # with notebook 04's count of isolated pixels, which favoured the convolutional generator (it
 # scored different models), while precision and the class KL lean the other way; where numbers
 # and eye disagree, one tells you what the other missed: look at the samples and the numbers

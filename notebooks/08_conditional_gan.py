@@ -546,8 +546,8 @@ for name in ("dcgan-mnist", "cgan-mnist", "mlp-mnist", "dcgan-fashion-mnist", "c
 # split the digits evenly, but it stays under 0.02, the course's target for the class KL
 # (`gan_lab.records.TARGETS`). Both still sit 0.08 to 0.14 below the floor's precision and
 # recall: good digits, not yet indistinguishable ones. `mlp-mnist`, with fully connected
-# layers, reaches 4.4 times the floor with the highest precision of the three (0.824) and
-# a recall (0.780) between the two. On Fashion-MNIST the clusters with the mode-seeking term
+# layers, reaches 4.3 times the floor with the highest precision of the three (0.797) and a
+# recall (0.800) between the two. On Fashion-MNIST the clusters with the mode-seeking term
 # beat the labels without it on FID and recall: `dcgan-fashion-mnist` scores 4.6 times the
 # floor and recall 0.774, the marginal of `cgan-fashion-mnist` 56 times and 0.355 (section 4
 # showed why: two of its classes collapsed). The collapsed one has the higher precision
