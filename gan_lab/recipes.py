@@ -61,10 +61,11 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   ``mlp-ema`` after 85,000. With EMA decay 0.999 and constant rates (so a run's state after
   N steps is that of an N-step run), recall stayed short of its target on 25 clusters: 4.42x
   (0.824, 0.780), 4.25x (0.828, 0.769) and 3.94x (0.828, 0.775) after 120,000, 140,000 and
-  160,000 steps; fewer clusters bought recall and cost FID: 15 clusters 5.92x (0.806, 0.790)
-  after 100,000 steps, 5.40x (0.805, 0.789) after 120,000, 4.97x (0.812, 0.789) after 160,000
-  (seed 1: 5.96x, 0.814, 0.780); 20 clusters 5.23x (0.809, 0.775) after 120,000; 50 clusters
-  4.96x (0.834, 0.764; 5.30x, 0.840, 0.756 after 80,000 steps). The slower average and the
+  160,000 steps. Other cluster counts did not order FID or recall in step: 15 clusters met
+  recall and cost FID, 5.92x (0.806, 0.790) after 100,000 steps, 5.40x (0.805, 0.789) after
+  120,000, 4.97x (0.812, 0.789) after 160,000 (seed 1: 5.96x, 0.814, 0.780); 20 clusters
+  5.23x (0.809, 0.775) after 120,000; 50 clusters 4.96x (0.834, 0.764; 5.30x, 0.840, 0.756
+  after 80,000 steps). The slower average and the
   final decay moved precision into recall (160,000 steps: 15 clusters 5.05x, 0.771, 0.814; 20
   clusters 4.75x, 0.793, 0.820; 12 clusters 5.61x, 0.777, 0.820). After 20,000 steps: 50
   clusters 8.40x (0.756, 0.705), 25 clusters 8.78x (0.723, 0.721). Not kept (50 clusters,
