@@ -66,11 +66,10 @@ average over the oscillation of the adversarial game at no training cost; Yazıc
   recall and cost FID, 5.92x (0.806, 0.790) after 100,000 steps, 5.40x (0.805, 0.789) after
   120,000, 4.97x (0.812, 0.789) after 160,000 (seed 1: 5.96x, 0.814, 0.780); 20 clusters
   5.23x (0.809, 0.775) after 120,000; 50 clusters 4.96x (0.834, 0.764; 5.30x, 0.840, 0.756
-  after 80,000 steps). The slower average and the
-  final decay moved precision into recall (160,000 steps: 15 clusters 5.05x, 0.771, 0.814; 20
-  clusters 4.75x, 0.793, 0.820; 12 clusters 5.61x, 0.777, 0.820). After 20,000 steps: 50
-  clusters 8.40x (0.756, 0.705), 25 clusters 8.78x (0.723, 0.721). Not kept (50 clusters,
-  80,000 steps unless noted): MSGAN's
+  after 80,000 steps). The slower average and the final decay moved precision into recall
+  (160,000 steps: 15 clusters 5.05x, 0.771, 0.814; 20 clusters 4.75x, 0.793, 0.820; 12
+  clusters 5.61x, 0.777, 0.820). After 20,000 steps: 50 clusters 8.40x (0.756, 0.705), 25
+  clusters 8.78x (0.723, 0.721). Not kept (50 clusters, 80,000 steps unless noted): MSGAN's
   mode-seeking term, which bought recall and cost FID, at weight 0.25 10.2x (0.778, 0.817)
   and at 0.5 14.8x (0.758, 0.803); a generator twice as wide (512, 1024), 6.77x (0.848,
   0.713) after 60,000 steps;
